@@ -1,0 +1,36 @@
+import { Tokenizer } from "@huggingface/tokenizers";
+import { describe, expect, it } from "vitest";
+import { createRng } from "./rng.js";
+import { buildWordTokenizer, SPECIAL_TOKENS } from "./tokenizer.js";
+import { generateWorld, renderAnswer, samplePrompt, vocabularyOfWorld } from "./world.js";
+
+describe("buildWordTokenizer", () => {
+  const world = generateWorld({ seed: 1, planets: 30 });
+  const files = buildWordTokenizer({ words: vocabularyOfWorld(world) });
+  const tokenizer = new Tokenizer(files.tokenizer as never, files.config as never);
+
+  it("loads in @huggingface/tokenizers and round-trips task text one id per word", () => {
+    const rng = createRng(2);
+    for (const planet of world.planets) {
+      const prompt = samplePrompt(planet, rng, { minAttributes: 1, maxAttributes: 5 }, "p");
+      const text = `${prompt.text} ${renderAnswer(prompt, rng, { wrongFact: 0.3, poorPhrasing: 0.3 }, world)}`;
+      const { ids } = tokenizer.encode(text);
+      expect(ids.length).toBe(text.split(" ").length);
+      expect(ids).not.toContain(1);
+      expect(tokenizer.decode(ids)).toBe(text);
+    }
+  });
+
+  it("puts the special tokens first and maps unknown words to <unk>", () => {
+    const vocab = (files.tokenizer.model as { vocab: Record<string, number> }).vocab;
+    expect(Object.values(SPECIAL_TOKENS).map((t) => vocab[t])).toEqual([0, 1, 2, 3]);
+    expect(tokenizer.encode("qwertyuiop").ids).toEqual([1]);
+    expect(tokenizer.decode(tokenizer.encode("a . </s>").ids, { skip_special_tokens: true })).toBe(
+      "a .",
+    );
+  });
+
+  it("refuses a word with whitespace", () => {
+    expect(() => buildWordTokenizer({ words: ["two words"] })).toThrow(/whitespace/);
+  });
+});
