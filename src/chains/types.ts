@@ -23,13 +23,16 @@ export interface ChainEdit {
   reviser: string;
 }
 
+/** A span of the record placed in one draft, with its index in the record's `spans`. */
+export type StepSpan = Span & { span_index: number };
+
 /** One draft of a chain; step 0 is the original response and carries no edit. */
 export interface ChainStep {
   index: number;
   text: string;
   edit?: ChainEdit;
   /** the record's spans remapped into this draft (edited ones dropped as they are replaced) */
-  spans: Span[];
+  spans: StepSpan[];
 }
 
 /** Why a chain stopped before rewriting every disliked span, or why a rewrite was refused. */

@@ -1,0 +1,122 @@
+// Streaming JSONL: read a file line by line and write objects one per line with backpressure,
+// so every stage of the data path runs in memory that does not grow with the file.
+
+import { once } from "node:events";
+import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import { createInterface } from "node:readline";
+import type { z } from "zod";
+import { type AllowedKeys, type Problem, problemsFromZod } from "./problems.js";
+
+/** One line of a text file with its 1-based number. */
+export interface NumberedLine {
+  line: number;
+  text: string;
+}
+
+/** Yields the lines of `path` (or of a readable stream), numbered from 1, without holding the file. */
+export async function* readLines(
+  source: string | NodeJS.ReadableStream,
+): AsyncGenerator<NumberedLine> {
+  const input = typeof source === "string" ? createReadStream(source, "utf8") : source;
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  let line = 0;
+  try {
+    for await (const text of lines) {
+      line++;
+      // a byte-order mark is not part of the first record
+      yield { line, text: line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+    }
+  } finally {
+    lines.close();
+  }
+}
+
+/** A parsed line, or the problems that kept it from parsing. */
+export type ParsedLine<T> =
+  | { line: number; value: T; problems?: undefined }
+  | { line: number; value?: undefined; problems: Problem[] };
+
+/**
+ * Parses one JSONL line against `schema`. Returns undefined for a blank line, which JSONL
+ * readers skip.
+ */
+export function parseJsonLine<T>(
+  schema: z.ZodType<T>,
+  { line, text }: NumberedLine,
+  allowedKeys?: AllowedKeys,
+): ParsedLine<T> | undefined {
+  if (text.trim() === "") return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return {
+      line,
+      problems: [
+        {
+          line,
+          path: "",
+          code: "invalid_json",
+          severity: "error",
+          message: `is not valid JSON (${reason}); each line must hold one complete JSON object`,
+        },
+      ],
+    };
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    const kind = json === null ? "null" : Array.isArray(json) ? "a list" : typeof json;
+    return {
+      line,
+      problems: [
+        {
+          line,
+          path: "",
+          code: "not_an_object",
+          severity: "error",
+          message: `holds ${kind}, not a JSON object; write one record object per line`,
+        },
+      ],
+    };
+  }
+  const parsed = schema.safeParse(json, { reportInput: true });
+  if (parsed.success) return { line, value: parsed.data };
+  return { line, problems: problemsFromZod(parsed.error.issues, line, allowedKeys) };
+}
+
+/** Writes one JSON object per line, waiting for the stream to drain when its buffer is full. */
+export interface JsonlWriter {
+  write(value: unknown): Promise<void>;
+  close(): Promise<void>;
+  /** number of lines written so far */
+  readonly count: number;
+}
+
+/** Opens `path` for JSONL output; `-` writes to stdout. */
+export function createJsonlWriter(path: string): JsonlWriter {
+  const stream: NodeJS.WritableStream =
+    path === "-" ? process.stdout : createWriteStream(path, { encoding: "utf8" });
+  let count = 0;
+  let failure: Error | undefined;
+  stream.on("error", (err: Error) => {
+    failure = err;
+  });
+  return {
+    get count() {
+      return count;
+    },
+    async write(value) {
+      if (failure) throw failure;
+      count++;
+      if (!stream.write(`${JSON.stringify(value)}\n`)) await once(stream, "drain");
+    },
+    async close() {
+      if (failure) throw failure;
+      if (stream === process.stdout) return;
+      const file = stream as WriteStream;
+      await new Promise<void>((resolve, reject) => {
+        file.end((err?: Error | null) => (err ? reject(err) : resolve()));
+      });
+    },
+  };
+}
