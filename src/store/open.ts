@@ -1,0 +1,105 @@
+// Opens the annotation store: a SQLite file (the default, WAL mode, no setup) or a PostgreSQL
+// server given as a postgres:// URL. Both are reached through the same Kysely query layer.
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import type { Database } from "./database.js";
+import { migrateToLatest } from "./migrations.js";
+
+/** An open store: the query builder and which database is behind it. */
+export interface Store {
+  db: Kysely<Database>;
+  kind: "sqlite" | "postgres";
+  /** where the store lives, without a password */
+  location: string;
+  close(): Promise<void>;
+}
+
+/** Options of openStore. */
+export interface OpenStoreOptions {
+  /** a SQLite file path, or a postgres:// (postgresql://) URL */
+  db: string;
+  /** PostgreSQL schema to use (created if missing); tests give each their own */
+  pgSchema?: string;
+  /** run migrations on open; default true */
+  migrate?: boolean;
+  /** PostgreSQL pool size; default 10 */
+  poolSize?: number;
+}
+
+/** True when `db` names a PostgreSQL server rather than a SQLite file. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
+
+/** Opens (and by default migrates) the store named by `options.db`. */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const store = isPostgresUrl(options.db) ? await openPostgres(options) : openSqlite(options.db);
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(store.db as Kysely<unknown>);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+  return store;
+}
+
+function openSqlite(file: string): Store {
+  let database: BetterSqlite3.Database;
+  try {
+    database = new BetterSqlite3(file);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`openStore: cannot open SQLite file ${file}: ${reason}`);
+  }
+
+  // WAL lets readers go on while a save commits; NORMAL sync is durable across app crashes
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("foreign_keys = ON");
+  database.pragma("busy_timeout = 5000");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return {
+    db,
+    kind: "sqlite",
+    location: file,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPostgres(options: OpenStoreOptions): Promise<Store> {
+  const schema = options.pgSchema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+    throw new Error(`openStore: PostgreSQL schema "${schema}" must match [a-z_][a-z0-9_]*`);
+  }
+  const pool = new pg.Pool({
+    connectionString: options.db,
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    else await sql`select 1`.execute(db);
+  } catch (err) {
+    await db.destroy();
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`openStore: cannot reach PostgreSQL at ${redact(options.db)}: ${reason}`);
+  }
+  return {
+    db,
+    kind: "postgres",
+    location: redact(options.db) + (schema ? ` (schema ${schema})` : ""),
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+}
