@@ -5,7 +5,7 @@ import { once } from "node:events";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type { z } from "zod";
-import { type AllowedKeys, type Problem, problemsFromZod } from "./problems.js";
+import { type AllowedKeys, formatProblem, type Problem, problemsFromZod } from "./problems.js";
 
 /** One line of a text file with its 1-based number. */
 export interface NumberedLine {
@@ -119,4 +119,66 @@ export function createJsonlWriter(path: string): JsonlWriter {
       });
     },
   };
+}
+
+/** Counts of one pass over a JSONL file read with {@link readJsonl}. */
+export interface JsonlReport {
+  /** non-blank lines read */
+  lines: number;
+  /** lines passed on */
+  valid: number;
+  /** lines skipped for problems */
+  skipped: number;
+}
+
+/** Options of {@link readJsonl}. */
+export interface ReadJsonlOptions {
+  /** throw at the first bad line instead of skipping it */
+  strict?: boolean;
+  /** what a line holds, for messages: "chain", "pair" */
+  what?: string;
+  /** file name for messages */
+  file?: string;
+  /** receives one warning per skipped line */
+  logger?: { warn(message: string): void };
+  /** filled in as the file is read */
+  report?: JsonlReport;
+}
+
+/** Thrown by {@link readJsonl} in strict mode at the first bad line. */
+export class InvalidLineError extends Error {
+  override name = "InvalidLineError";
+  constructor(
+    readonly problems: Problem[],
+    file?: string,
+  ) {
+    super(problems.map((p) => formatProblem(p, file)).join("\n"));
+  }
+}
+
+/**
+ * Yields the values of a JSONL file that match `schema`, one line at a time, skipping (and
+ * reporting) lines that do not, or throwing {@link InvalidLineError} at the first when strict.
+ */
+export async function* readJsonl<T>(
+  source: string | AsyncIterable<NumberedLine> | Iterable<NumberedLine>,
+  schema: z.ZodType<T>,
+  options: ReadJsonlOptions = {},
+): AsyncGenerator<T> {
+  const report = options.report ?? { lines: 0, valid: 0, skipped: 0 };
+  const lines = typeof source === "string" ? readLines(source) : source;
+  for await (const input of lines) {
+    const parsed = parseJsonLine(schema, input);
+    if (parsed === undefined) continue;
+    report.lines++;
+    if (parsed.problems === undefined) {
+      report.valid++;
+      yield parsed.value;
+      continue;
+    }
+    if (options.strict) throw new InvalidLineError(parsed.problems, options.file);
+    report.skipped++;
+    const first = formatProblem(parsed.problems[0], options.file);
+    options.logger?.warn(`skipped ${options.what ?? "line"}: ${first}`);
+  }
 }
