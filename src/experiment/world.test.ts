@@ -60,3 +60,19 @@ describe("renderAnswer", () => {
     expect(wrong / total).toBeLessThan(0.35);
   });
 });
+
+describe("splitTask", () => {
+  it("holds out a fixed share of planets, disjoint from the training planets", async () => {
+    const { splitTask, TaskSpecSchema, buildSftCorpus } = await import("./task.js");
+    const spec = TaskSpecSchema.parse({ planets: 40, heldOutShare: 0.25 });
+    const a = splitTask(spec);
+    expect(a.heldOut).toHaveLength(10);
+    expect(a.train).toHaveLength(30);
+    const held = new Set(a.heldOut.map((p) => p.name));
+    expect(a.train.some((p) => held.has(p.name))).toBe(false);
+    expect(splitTask(spec).heldOut).toEqual(a.heldOut);
+    const corpus = buildSftCorpus(spec, 80, 1);
+    const named = new Set(corpus.map((e) => e.prompt.split(" ")[1]));
+    expect(named.size).toBe(40);
+  });
+});

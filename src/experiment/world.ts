@@ -137,7 +137,7 @@ function uniqueWords(rng: Rng, count: number, taken: Set<string>): string[] {
 
 /** Words used by prompts and templates, besides names and attribute values. */
 export function vocabularyOfTemplates(): string[] {
-  const words = new Set<string>(["describe", ":", ";", ...ATTRIBUTES]);
+  const words = new Set<string>(["describe", "[", "]", ";", ...ATTRIBUTES]);
   for (const t of TEMPLATES) {
     for (const s of [t.good, ...t.poor])
       for (const w of s.split(" ")) if (w !== "{v}") words.add(w);
@@ -153,10 +153,13 @@ export function vocabularyOfWorld(world: World): string[] {
   return [...words];
 }
 
-/** Renders a prompt asking for a description of `planet` from the given attributes. */
+/**
+ * Renders a prompt asking for a description of `planet` from the given attributes, e.g.
+ * "describe zorvak [ colour red ; moons 3 ]"; the closing bracket marks where the answer starts.
+ */
 export function renderPrompt(planet: Planet, attributes: Attribute[]): string {
   const parts = attributes.map((a) => `${a} ${planet.facts[a]}`);
-  return `describe ${planet.name} : ${parts.join(" ; ")}`;
+  return `describe ${planet.name} [ ${parts.join(" ; ")} ]`;
 }
 
 /** Options of the prompt sampler. */
