@@ -109,19 +109,7 @@ export class OpenAICompleter implements Completer {
 
   private async once(request: CompletionRequest, signal?: AbortSignal): Promise<Completion> {
     const useSchema = request.schema !== undefined && this.structured !== "off";
-    const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = {
-      model: this.model,
-      messages: request.messages,
-      ...(request.temperature !== undefined && { temperature: request.temperature }),
-      ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
-      ...(request.seed !== undefined && { seed: request.seed }),
-    };
-    if (useSchema && request.schema) {
-      body.response_format = {
-        type: "json_schema",
-        json_schema: { name: request.schema.name, schema: request.schema.schema, strict: true },
-      };
-    }
+    const body = buildChatBody(this.model, request, useSchema);
     try {
       const response = await this.client.chat.completions.create(body, { signal });
       return readCompletion(response, useSchema);
@@ -145,7 +133,30 @@ export class OpenAICompleter implements Completer {
   }
 }
 
-function readCompletion(response: unknown, structured: boolean): Completion {
+/** The /v1/chat/completions body for `request`, as both the online and the batch path send it. */
+export function buildChatBody(
+  model: string,
+  request: CompletionRequest,
+  useSchema: boolean,
+): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {
+  const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = {
+    model,
+    messages: request.messages,
+    ...(request.temperature !== undefined && { temperature: request.temperature }),
+    ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
+    ...(request.seed !== undefined && { seed: request.seed }),
+  };
+  if (useSchema && request.schema) {
+    body.response_format = {
+      type: "json_schema",
+      json_schema: { name: request.schema.name, schema: request.schema.schema, strict: true },
+    };
+  }
+  return body;
+}
+
+/** Reads the answer text and token counts out of a chat-completion response body. */
+export function readCompletion(response: unknown, structured: boolean): Completion {
   const r = response as OpenAI.Chat.ChatCompletion | string | undefined;
   const text = typeof r === "object" && r ? r.choices?.[0]?.message?.content : undefined;
   if (typeof text !== "string") {
