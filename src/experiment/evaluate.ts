@@ -101,7 +101,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<EvalMetri
       heldOut.prompts.map((p) => p.text),
       options.seed * 1000 + s,
     );
-    heldOut.prompts.forEach((p, i) => checks.push(checkAnswer(p, answers[i])));
+    for (const [i, p] of heldOut.prompts.entries()) checks.push(checkAnswer(p, answers[i]));
   }
   const tally = tallyChecks(checks);
 
