@@ -14,13 +14,7 @@ import type { PreferencePair } from "../pairs/types.js";
 import { annotateAnswer, judgeAb } from "./annotator.js";
 import { type AbComparison, type AnnotatedAnswer, buildChains, pairsForArm } from "./arms.js";
 import type { ExperimentConfig } from "./config.js";
-import {
-  buildHeldOutSet,
-  evaluateModel,
-  type HeldOutSet,
-  type PairScorer,
-  type Sampler,
-} from "./evaluate.js";
+import { buildHeldOutSet, evaluateModel, type PairScorer, type Sampler } from "./evaluate.js";
 import { createRng } from "./rng.js";
 import { samplePrompts, splitTask, type TaskSpec } from "./task.js";
 
