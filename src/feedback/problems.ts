@@ -18,14 +18,16 @@ export type ProblemCode =
   | "missing_comment_and_suggestion"
   | "duplicate_id"
   | "liked_overlaps_disliked"
-  | "suggestion_on_liked";
+  | "suggestion_on_liked"
+  | "missing_field"
+  | "unmapped_label";
 
 /** `error` makes the record unusable; `warning` keeps it but tells the user something looks off. */
 export type Severity = "error" | "warning";
 
 /** One problem found in one line of a JSONL file. */
 export interface Problem {
-  /** 1-based line number in the file (0 when the problem is not tied to a line) */
+  /** 1-based line number in the file (0 for a JSON document, where the path says where) */
   line: number;
   /** where in the record, e.g. `spans[3].end`; empty for the whole line */
   path: string;
@@ -44,9 +46,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** One line per problem: `line 12: spans[3].end: message (code)`. */
+/** One line per problem: `line 12: spans[3].end: message (code)`; line 0 means the whole file. */
 export function formatProblem(p: Problem, file?: string): string {
-  const where = file ? `${file}:${p.line}` : `line ${p.line}`;
+  const where = p.line === 0 ? (file ?? "input") : file ? `${file}:${p.line}` : `line ${p.line}`;
   const kind = p.severity === "warning" ? "warning: " : "";
   const path = p.path ? `${p.path}: ` : "";
   return `${where}: ${kind}${path}${p.message} (${p.code})`;
