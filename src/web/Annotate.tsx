@@ -1,0 +1,119 @@
+// The annotation page of a project: the annotator's queue on the left and the current item.
+import { useCallback, useEffect, useState } from "react";
+import { ApiError, api, type ItemView, type Project, type QueueEntry, type User } from "./api.js";
+import { flushDrafts } from "./autosave.js";
+import { ItemEditor } from "./ItemEditor.js";
+import { navigate } from "./router.js";
+
+/** Properties of AnnotatePage. */
+export interface AnnotatePageProps {
+  user: User;
+  projectId: string;
+  itemId?: string;
+}
+
+/** Queue and editor for one project. */
+export function AnnotatePage({ user, projectId, itemId }: AnnotatePageProps) {
+  const [project, setProject] = useState<Project | null>(null);
+  const [queue, setQueue] = useState<QueueEntry[] | null>(null);
+  const [view, setView] = useState<ItemView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    Promise.all([
+      api<{ project: Project }>("GET", `/projects/${projectId}`),
+      api<{ queue: QueueEntry[] }>("GET", `/projects/${projectId}/queue`),
+    ])
+      .then(([p, q]) => {
+        setProject(p.project);
+        setQueue(q.queue);
+      })
+      .catch((err: ApiError) => setError(err.message));
+    void flushDrafts(user.username, itemId);
+  }, [projectId, user.username, itemId]);
+
+  // open the first unfinished item when none is named
+  useEffect(() => {
+    if (!queue || itemId || queue.length === 0) return;
+    const first = queue.find((q) => q.status !== "done") ?? queue[0];
+    navigate(`/p/${projectId}/i/${first.id}`, true);
+  }, [queue, itemId, projectId]);
+
+  useEffect(() => {
+    if (!itemId) return;
+    setView(null);
+    api<ItemView>("GET", `/items/${itemId}`)
+      .then(setView)
+      .catch((err: ApiError) => setError(err.message));
+  }, [itemId]);
+
+  const move = useCallback(
+    (step: 1 | -1) => {
+      if (!queue || queue.length === 0) return;
+      const at = queue.findIndex((q) => q.id === itemId);
+      const next = queue[(at + step + queue.length) % queue.length];
+      navigate(`/p/${projectId}/i/${next.id}`);
+    },
+    [queue, itemId, projectId],
+  );
+  const onNext = useCallback(() => move(1), [move]);
+  const onPrev = useCallback(() => move(-1), [move]);
+
+  const onProgress = useCallback((id: string, spans: number, submitted: boolean) => {
+    setQueue((q) =>
+      q
+        ? q.map((e) =>
+            e.id === id ? { ...e, spans, status: submitted ? "done" : spans > 0 ? "started" : "new" } : e,
+          )
+        : q,
+    );
+  }, []);
+
+  if (error) return <div className="page"><p className="error">{error}</p></div>;
+  if (!queue || !project) return <div className="page muted">Loading…</div>;
+  if (queue.length === 0) return <div className="page"><p>This project has no items yet.</p></div>;
+
+  const done = queue.filter((q) => q.status === "done").length;
+  const at = queue.findIndex((q) => q.id === itemId);
+  return (
+    <div className="annotate">
+      <nav className="queue" aria-label="queue">
+        <div className="queue-head">
+          <strong>{project.name}</strong>
+          <div className="progress" title={`${done} of ${queue.length} done`}>
+            <div className="progress-bar" style={{ width: `${(100 * done) / queue.length}%` }} />
+          </div>
+          <span className="muted">
+            {done} / {queue.length} done
+          </span>
+        </div>
+        <ol>
+          {queue.map((q) => (
+            <li key={q.id} className={q.id === itemId ? "current" : ""}>
+              <a href={`#/p/${projectId}/i/${q.id}`} className={`queue-item ${q.status}`}>
+                <span className={`dot ${q.status}`} aria-label={q.status} />
+                <span className="queue-text">
+                  <span className="queue-id">{q.ext_id}</span>
+                  <span className="queue-preview">{q.preview}</span>
+                </span>
+              </a>
+            </li>
+          ))}
+        </ol>
+      </nav>
+      {view && view.item.id === itemId ? (
+        <ItemEditor
+          key={view.item.id}
+          username={user.username}
+          view={view}
+          place={`${at + 1} of ${queue.length}`}
+          onNext={onNext}
+          onPrev={onPrev}
+          onProgress={onProgress}
+        />
+      ) : (
+        <div className="page muted">Loading item…</div>
+      )}
+    </div>
+  );
+}

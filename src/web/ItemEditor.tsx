@@ -1,0 +1,322 @@
+// One item on the annotation page: the prompt, the answer to select spans in, the span panel,
+// the chain view, the keyboard shortcuts and the autosave status.
+import { useEffect, useRef, useState } from "react";
+import type { Prompt, Span } from "../feedback/schema.js";
+import type { ItemView } from "./api.js";
+import { type SaveStatus, useAutosave } from "./autosave.js";
+import { ChainView } from "./ChainView.js";
+import { ResponseText } from "./ResponseText.js";
+import { nestingOrder } from "./segments.js";
+import { type CodePointRange, moveSelection, selectionInside } from "./selection.js";
+import { SHORTCUTS } from "./shortcuts.js";
+import { SpanPanel } from "./SpanPanel.js";
+
+/** Properties of ItemEditor. */
+export interface ItemEditorProps {
+  username: string;
+  view: ItemView;
+  /** "3 of 20" style place in the queue */
+  place: string;
+  onNext(): void;
+  onPrev(): void;
+  /** tells the queue how this item stands after a change */
+  onProgress(itemId: string, spans: number, submitted: boolean): void;
+}
+
+function PromptView({ prompt }: { prompt: Prompt }) {
+  if (typeof prompt === "string") return <div className="prompt-text">{prompt}</div>;
+  return (
+    <div className="messages">
+      {prompt.map((m, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: messages never reorder
+        <div key={i} className={`message ${m.role}`}>
+          <span className="role">{m.role}</span>
+          <div className="prompt-text">{m.content}</div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function statusText(s: SaveStatus): string {
+  switch (s.kind) {
+    case "saved":
+      return "All changes saved";
+    case "pending":
+      return "Unsaved changes…";
+    case "saving":
+      return "Saving…";
+    case "retrying":
+      return `Not saved yet (${s.message}); kept on this device, retrying in ${s.inSeconds} s`;
+    case "error":
+      return `Not saved: ${s.message}`;
+  }
+}
+
+function isField(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === "TEXTAREA" || el.tagName === "INPUT" || el.isContentEditable);
+}
+
+/** The annotation editor for one item. */
+export function ItemEditor(props: ItemEditorProps) {
+  const { view, username } = props;
+  const { item } = view;
+  const initial = {
+    spans: view.annotation?.spans ?? [],
+    submitted: view.annotation?.submitted ?? false,
+  };
+  const autosave = useAutosave(username, item.id, initial);
+  const { draft, status } = autosave;
+  const [active, setActive] = useState<number | null>(null);
+  const [pending, setPending] = useState<CodePointRange | null>(null);
+  const [legend, setLegend] = useState(true);
+  const [tab, setTab] = useState<"answer" | "chains">("answer");
+  const textRef = useRef<HTMLDivElement>(null);
+
+  const order = nestingOrder(draft.spans);
+  const numbers: number[] = [];
+  order.forEach((spanIndex, k) => {
+    numbers[spanIndex] = k + 1;
+  });
+
+  // keep the handlers current without re-subscribing on every render
+  const latest = useRef({ draft, active, pending });
+  latest.current = { draft, active, pending };
+
+  function change(next: { spans?: Span[]; submitted?: boolean }) {
+    const d = { ...latest.current.draft, ...next };
+    latest.current.draft = d;
+    autosave.update(d);
+    props.onProgress(item.id, d.spans.length, d.submitted);
+  }
+
+  function readSelection() {
+    if (!textRef.current) return;
+    setPending(selectionInside(textRef.current, item.response));
+  }
+
+  function focusField(kind: "comment" | "suggestion", index: number) {
+    setTimeout(() => document.getElementById(`${kind}-${index}`)?.focus(), 0);
+  }
+
+  function mark(label: Span["label"]) {
+    const range = latest.current.pending ?? (textRef.current && selectionInside(textRef.current, item.response));
+    if (!range) return;
+    const spans = latest.current.draft.spans;
+    const same = spans.findIndex((s) => s.start === range.start && s.end === range.end);
+    window.getSelection()?.removeAllRanges();
+    setPending(null);
+    if (same >= 0) {
+      change({ spans: spans.map((s, i) => (i === same ? { ...s, label } : s)) });
+      setActive(same);
+      return;
+    }
+    const text = Array.from(item.response).slice(range.start, range.end).join("");
+    const span: Span = { start: range.start, end: range.end, label, text };
+    change({ spans: [...spans, span] });
+    setActive(spans.length);
+    if (label === "disliked") focusField("comment", spans.length);
+  }
+
+  function edit(index: number, patch: Partial<Span>) {
+    const spans = latest.current.draft.spans.map((s, i) => {
+      if (i !== index) return s;
+      const next: Span = { ...s, ...patch };
+      for (const key of Object.keys(next) as (keyof Span)[]) {
+        if (next[key] === undefined) delete next[key];
+      }
+      return next;
+    });
+    change({ spans });
+  }
+
+  function remove(index: number) {
+    change({ spans: latest.current.draft.spans.filter((_, i) => i !== index) });
+    setActive(null);
+  }
+
+  function cycle(step: 1 | -1) {
+    const ord = nestingOrder(latest.current.draft.spans);
+    if (ord.length === 0) return;
+    const at = latest.current.active === null ? -1 : ord.indexOf(latest.current.active);
+    const next = at < 0 ? (step > 0 ? 0 : ord.length - 1) : (at + step + ord.length) % ord.length;
+    setActive(ord[next]);
+  }
+
+  function doneAndNext() {
+    change({ submitted: true });
+    props.onNext();
+  }
+
+  const handlers = useRef({ mark, edit, remove, cycle, doneAndNext, focusField });
+  handlers.current = { mark, edit, remove, cycle, doneAndNext, focusField };
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const h = handlers.current;
+      const { active: act, draft: d } = latest.current;
+      if (isField(e.target)) {
+        if (e.key === "Escape") {
+          (e.target as HTMLElement).blur();
+          textRef.current?.focus({ preventScroll: true });
+          e.preventDefault();
+        } else if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          h.doneAndNext();
+        }
+        return;
+      }
+      const arrow = e.key.startsWith("Arrow") && textRef.current;
+      if (arrow && (e.shiftKey || document.activeElement === textRef.current)) {
+        const forward = e.key === "ArrowRight" || e.key === "ArrowDown";
+        const vertical = e.key === "ArrowUp" || e.key === "ArrowDown";
+        const unit = vertical ? "line" : e.ctrlKey || e.altKey || e.metaKey ? "word" : "character";
+        moveSelection(textRef.current!, e.shiftKey ? "extend" : "move", forward ? "forward" : "backward", unit);
+        setPending(selectionInside(textRef.current!, item.response));
+        e.preventDefault();
+        return;
+      }
+      if (e.ctrlKey || e.metaKey || e.altKey) {
+        if (e.key === "Enter") {
+          e.preventDefault();
+          h.doneAndNext();
+        }
+        return;
+      }
+      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+      const run: Record<string, () => void> = {
+        l: () => h.mark("liked"),
+        d: () => h.mark("disliked"),
+        t: () => {
+          if (act !== null) h.edit(act, { label: d.spans[act].label === "liked" ? "disliked" : "liked" });
+        },
+        c: () => act !== null && h.focusField("comment", act),
+        s: () => {
+          if (act === null) return;
+          if (d.spans[act].label !== "disliked" && d.spans[act].suggestion === undefined) {
+            h.edit(act, { suggestion: "" });
+          }
+          h.focusField("suggestion", act);
+        },
+        "[": () => h.cycle(-1),
+        "]": () => h.cycle(1),
+        Delete: () => act !== null && h.remove(act),
+        Backspace: () => act !== null && h.remove(act),
+        Enter: () => h.doneAndNext(),
+        j: () => props.onNext(),
+        k: () => props.onPrev(),
+        e: () => textRef.current?.focus(),
+        "?": () => setLegend((v) => !v),
+        Escape: () => {
+          window.getSelection()?.removeAllRanges();
+          setPending(null);
+          setActive(null);
+        },
+      };
+      const action = run[key];
+      if (!action) return;
+      e.preventDefault();
+      action();
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [item.response, props.onNext, props.onPrev]);
+
+  useEffect(() => {
+    if (active === null) return;
+    document.querySelector(`[data-testid="span-card-${numbers[active]}"]`)?.scrollIntoView({ block: "nearest" });
+  });
+
+  return (
+    <div className="editor">
+      <main className="item-main">
+        <header className="item-head">
+          <div>
+            <span className="item-id">{item.ext_id}</span> <span className="muted">{props.place}</span>
+            {draft.submitted && <span className="pill done">done</span>}
+          </div>
+          <span className={`save-status ${status.kind}`} data-testid="save-status" role="status">
+            {statusText(status)}
+          </span>
+        </header>
+        <details className="prompt" open>
+          <summary>Prompt</summary>
+          <PromptView prompt={item.prompt} />
+        </details>
+        {view.chains.length > 0 && (
+          <div className="tabs" role="tablist">
+            <button type="button" role="tab" aria-selected={tab === "answer"} onClick={() => setTab("answer")}>
+              Answer
+            </button>
+            <button type="button" role="tab" aria-selected={tab === "chains"} onClick={() => setTab("chains")}>
+              Chains ({view.chains.length})
+            </button>
+          </div>
+        )}
+        {tab === "answer" ? (
+          <ResponseText
+            text={item.response}
+            spans={draft.spans}
+            numbers={numbers}
+            active={active}
+            onActivate={setActive}
+            onSelect={readSelection}
+            textRef={textRef}
+          />
+        ) : (
+          <ChainView chains={view.chains} />
+        )}
+        <div className="item-actions">
+          <button type="button" className="btn" onClick={props.onPrev}>
+            ← Previous <kbd>K</kbd>
+          </button>
+          {draft.submitted ? (
+            <button type="button" className="btn" onClick={() => change({ submitted: false })}>
+              Reopen
+            </button>
+          ) : null}
+          <button type="button" className="btn primary" onClick={doneAndNext} data-testid="done-next">
+            Done, next <kbd>Enter</kbd>
+          </button>
+          <button type="button" className="btn" onClick={props.onNext}>
+            Skip <kbd>J</kbd>
+          </button>
+        </div>
+      </main>
+      <aside className="side">
+        <SpanPanel
+          text={item.response}
+          spans={draft.spans}
+          order={order}
+          numbers={numbers}
+          active={active}
+          pending={pending}
+          onMark={mark}
+          onActivate={setActive}
+          onChange={edit}
+          onDelete={remove}
+        />
+        <section className="legend">
+          <button type="button" className="link" onClick={() => setLegend((v) => !v)}>
+            {legend ? "Hide" : "Show"} keyboard shortcuts <kbd>?</kbd>
+          </button>
+          {legend && (
+            <dl>
+              {SHORTCUTS.map((s) => (
+                <div key={s.action} className="shortcut">
+                  <dt>
+                    {s.keys.map((k) => (
+                      <kbd key={k}>{k}</kbd>
+                    ))}
+                  </dt>
+                  <dd>{s.action}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </section>
+      </aside>
+    </div>
+  );
+}
