@@ -1,6 +1,7 @@
 // The at-scale chain runner: builds the chains of many records at once (bounded concurrency
 // across records, each record's spans still rewritten one at a time, left to right), journals
 // every finished rewrite, writes chains in input order, and resumes an interrupted run.
+import { setMaxListeners } from "node:events";
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
 import { buildChain } from "../chains/build.js";
 import type { Chain, Reviser } from "../chains/types.js";
@@ -93,6 +94,8 @@ export async function runChains(options: RunChainsOptions): Promise<RunChainsRep
   // a failure of one record stops the others
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  // every request in flight listens on the one signal
+  setMaxListeners(0, signal);
   let failure: unknown;
 
   // chains finish out of order; they are written in input order
