@@ -1,11 +1,13 @@
 // The list of subcommand groups; each pipeline stage adds one line here.
 import type { Command } from "commander";
 import { registerDataCommands } from "./data-commands.js";
+import { registerLlmCommands } from "./llm-commands.js";
 import { registerServeCommands } from "./serve-commands.js";
 
 /** Registers every subcommand on `program`. */
 export function registerCommands(program: Command): void {
   void program;
   registerDataCommands(program);
+  registerLlmCommands(program);
   registerServeCommands(program);
 }
