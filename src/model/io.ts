@@ -88,8 +88,15 @@ function matchTensors(
   return out;
 }
 
-/** Writes config.json, model.safetensors and (when given) the tokenizer files to `dir`. */
-export async function saveModel(model: Model, dir: string, tokenizerDir?: string): Promise<void> {
+/**
+ * Writes config.json, model.safetensors and, when given, the tokenizer files to `dir`;
+ * `tokenizer` is a loaded Tokenizer or a directory to copy the files from.
+ */
+export async function saveModel(
+  model: Model,
+  dir: string,
+  tokenizer?: Tokenizer | string,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   const host = await downloadParams(model.params);
   const tensors: Record<string, HostTensor> = {};
@@ -101,10 +108,16 @@ export async function saveModel(model: Model, dir: string, tokenizerDir?: string
     join(dir, "config.json"),
     `${JSON.stringify(modelConfigToHf(model.config), null, 2)}\n`,
   );
-  if (tokenizerDir && tokenizerDir !== dir) {
+  if (typeof tokenizer === "string" && tokenizer !== dir) {
     for (const f of ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"]) {
-      if (existsSync(join(tokenizerDir, f))) await copyFile(join(tokenizerDir, f), join(dir, f));
+      if (existsSync(join(tokenizer, f))) await copyFile(join(tokenizer, f), join(dir, f));
     }
+  } else if (tokenizer && typeof tokenizer !== "string") {
+    await writeFile(join(dir, "tokenizer.json"), JSON.stringify(tokenizer.files.tokenizer));
+    await writeFile(
+      join(dir, "tokenizer_config.json"),
+      `${JSON.stringify(tokenizer.files.config, null, 2)}\n`,
+    );
   }
 }
 

@@ -27,6 +27,8 @@ export class Tokenizer {
   readonly eosTokenId: number | null;
   readonly padTokenId: number;
   readonly chatTemplate: string | null;
+  /** the parsed tokenizer.json and tokenizer_config.json it was built from */
+  readonly files: { tokenizer: Record<string, unknown>; config: Record<string, unknown> };
   readonly #hf: HfTokenizer;
   readonly #template: Template | null;
   readonly #bosToken: string | null;
@@ -36,6 +38,7 @@ export class Tokenizer {
   /** Builds a tokenizer from parsed tokenizer.json and tokenizer_config.json objects. */
   constructor(json: Record<string, unknown>, config: Record<string, unknown> = {}) {
     this.#hf = new HfTokenizer(json, config);
+    this.files = { tokenizer: json, config };
     const vocab = this.#hf.get_vocab(true);
     let max = -1;
     for (const id of vocab.values()) max = Math.max(max, id);
