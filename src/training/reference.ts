@@ -101,7 +101,9 @@ export async function referenceLogps(
   const missing = pairs.filter((_, i) => !known.has(keys[i]));
   if (missing.length > 0) {
     const values = await computePairLogps(reference, missing, options);
-    missing.forEach((p, i) => known.set(pairKey(p), [values.chosen[i], values.rejected[i]]));
+    missing.forEach((p, i) => {
+      known.set(pairKey(p), [values.chosen[i], values.rejected[i]]);
+    });
     if (file && options.cacheDir) {
       await mkdir(options.cacheDir, { recursive: true });
       await writeFile(file, JSON.stringify(Object.fromEntries(known)));
