@@ -166,7 +166,7 @@ describe("writePairs with the ab strategy", () => {
       output: join(dir, "pairs.jsonl"),
       strategy: "ab",
     });
-    expect(summary).toMatchObject({ pairs: 2, unmatched: 1 });
+    expect(summary).toMatchObject({ pairs: 2, unscored: 1, unmatched: 0 });
     const pairs = readPairs(join(dir, "pairs.jsonl"));
     expect(pairs.map((p) => p.id)).toEqual(["p-1:ab:p-0", "p-2:ab:p-0"]);
     expect(pairs[0]).toMatchObject({

@@ -49,8 +49,10 @@ export interface PairsSummary {
   noop: number;
   /** pairs equal to an earlier one in prompt, chosen and rejected, dropped */
   duplicates: number;
-  /** `ab` only: judgments or records that could not be turned into a pair */
+  /** `ab` with judgments: judgments naming a missing record or pairing different prompts */
   unmatched: number;
+  /** `ab` by score: records without a numeric score, which cannot take part */
+  unscored: number;
 }
 
 /** Detects exact duplicate pairs (same prompt, chosen and rejected) across a whole run. */
@@ -73,6 +75,7 @@ export async function writePairs(options: WritePairsOptions): Promise<PairsSumma
     noop: 0,
     duplicates: 0,
     unmatched: 0,
+    unscored: 0,
   };
   const writer = createJsonlWriter(options.output);
   const deduper = new PairDeduper();
@@ -130,9 +133,9 @@ async function* abPairs(
   if (options.judgments === undefined) {
     const grouper = new ScoreGrouper(options.scoreField);
     for await (const record of records) grouper.add(record);
-    summary.unmatched += grouper.unscored;
+    summary.unscored = grouper.unscored;
     if (grouper.unscored > 0) {
-      logger.warn(
+      logger.info(
         `${grouper.unscored} record(s) have no numeric metadata.${options.scoreField ?? "score"} ` +
           "and were left out of the A/B pairs; give them a score or pass --judgments",
       );
