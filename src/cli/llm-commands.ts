@@ -172,7 +172,7 @@ export async function runLlmChains(
   const progress = options.quiet ? undefined : createProgress({ label: "spans", total });
   const controller = new AbortController();
   const onSignal = () => {
-    logger.warn("interrupted; finishing the journal (press Ctrl-C again to quit at once)");
+    logger.warn("interrupted; stopping (finished rewrites are in the journal)");
     controller.abort(new Error("interrupted"));
     process.once("SIGINT", () => process.exit(130));
   };
