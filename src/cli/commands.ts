@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { registerDataCommands } from "./data-commands.js";
 import { registerLlmCommands } from "./llm-commands.js";
 import { registerServeCommands } from "./serve-commands.js";
+import { registerTrainCommands } from "./train-commands.js";
 
 /** Registers every subcommand on `program`. */
 export function registerCommands(program: Command): void {
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerDataCommands(program);
   registerLlmCommands(program);
   registerServeCommands(program);
+  registerTrainCommands(program);
 }
