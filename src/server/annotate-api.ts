@@ -5,7 +5,7 @@ import { z } from "zod";
 import {
   canAccessProject,
   getAnnotation,
-  getItem,
+  getItemForUser,
   getProject,
   listItemChains,
   listProjects,
@@ -51,10 +51,8 @@ export function createAnnotateApi(deps: AppDeps): Hono<AppEnv> {
   api.get("/items/:iid", async function showItem(c) {
     const user = currentUser(c)!;
     const iid = c.req.param("iid");
-    const item = await getItem(store, iid);
-    if (!item || !(await canAccessProject(store, user, item.project_id))) {
-      return fail(c, 404, `no item ${iid} for you`);
-    }
+    const item = await getItemForUser(store, iid, user);
+    if (!item) return fail(c, 404, `no item ${iid} for you`);
     const [annotation, chains] = await Promise.all([
       getAnnotation(store, iid, user.username),
       listItemChains(store, iid),
@@ -79,10 +77,8 @@ export function createAnnotateApi(deps: AppDeps): Hono<AppEnv> {
     const iid = c.req.param("iid");
     const body = SaveBody.safeParse(await readJson(c));
     if (!body.success) return fail(c, 400, "send JSON like {\"spans\": [...], \"submitted\": false}");
-    const item = await getItem(store, iid);
-    if (!item || !(await canAccessProject(store, user, item.project_id))) {
-      return fail(c, 404, `no item ${iid} for you`);
-    }
+    const item = await getItemForUser(store, iid, user);
+    if (!item) return fail(c, 404, `no item ${iid} for you`);
     const result = await saveAnnotation(store, {
       item,
       annotator: user.username,

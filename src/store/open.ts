@@ -1,7 +1,7 @@
 // Opens the annotation store: a SQLite file (the default, WAL mode, no setup) or a PostgreSQL
 // server given as a postgres:// URL. Both are reached through the same Kysely query layer.
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./database.js";
 import { migrateToLatest } from "./migrations.js";
@@ -60,13 +60,41 @@ function openSqlite(file: string): Store {
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  });
   return {
     db,
     kind: "sqlite",
     location: file,
     async close() {
       await db.destroy();
+    },
+  };
+}
+
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements can be reused, and preparing
+ * is a large share of a small query's cost, so keep the most recent ones by SQL text.
+ */
+function withStatementCache(database: BetterSqlite3.Database, size = 256): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close() {
+      cache.clear();
+      database.close();
+    },
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement) {
+        // refresh its place so the least recently used one goes first
+        cache.delete(text);
+      } else {
+        statement = database.prepare(text);
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(text, statement);
+      return statement;
     },
   };
 }

@@ -290,6 +290,28 @@ export async function getItem(store: Store, id: string): Promise<ItemTable | und
   return row && { ...row, position: Number(row.position) };
 }
 
+/** The item with id `id` when `user` may see it (admin, or assigned to its project). */
+export async function getItemForUser(
+  store: Store,
+  id: string,
+  user: User,
+): Promise<ItemTable | undefined> {
+  let query = store.db.selectFrom("items").selectAll("items").where("items.id", "=", id);
+  if (user.role !== "admin") {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("assignments")
+          .select("assignments.project_id")
+          .whereRef("assignments.project_id", "=", "items.project_id")
+          .where("assignments.user_id", "=", user.id),
+      ),
+    );
+  }
+  const row = await query.executeTakeFirst();
+  return row && { ...row, position: Number(row.position) };
+}
+
 /** Chains stored for an item, parsed. */
 export async function listItemChains(store: Store, itemId: string): Promise<Chain[]> {
   const rows = await store.db
