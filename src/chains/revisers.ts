@@ -1,5 +1,6 @@
 // The registry of revisers by name, so `redline chains --reviser NAME` and other callers can build
 // one from plain options. Model-backed revisers register themselves here with registerReviser.
+import { llmReviserEntries } from "../revisers/registry.js";
 import { createSuggestionReviser } from "./suggestion-reviser.js";
 import type { Reviser } from "./types.js";
 
@@ -47,3 +48,5 @@ registerReviser({
   description: "apply the annotator's suggestion for each disliked span (no model needed)",
   create: () => createSuggestionReviser(),
 });
+
+for (const entry of llmReviserEntries) registerReviser(entry);

@@ -12,6 +12,7 @@ import { feedbackJsonSchema } from "../feedback/schema.js";
 import { InvalidFeedbackError, validateFeedbackLines } from "../feedback/validate.js";
 import { type PairStrategy, pairStrategies, writePairs } from "../pairs/index.js";
 import { DataError, UsageError } from "./exit.js";
+import { isLlmReviser, runLlmChains } from "./llm-commands.js";
 import { plural, registerStartCommand } from "./start.js";
 
 /** Registers the data-path subcommands on `program`. */
@@ -187,13 +188,17 @@ export function registerChainsCommand(program: Command): Command {
     .option("--concurrency <n>", "records revised at the same time", "1")
     .option("--strict", "stop at the first invalid record instead of skipping it")
     .option("--quiet", "print only errors")
-    .action(async (input: string, options: ChainsCommandOptions) => {
+    .action(async (input: string, options: ChainsCommandOptions, command: Command) => {
       requireFile(input, "feedback file");
       const concurrency = Number(options.concurrency);
       if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
         throw new UsageError(
           `--concurrency must be a whole number >= 1, got ${options.concurrency}`,
         );
+      }
+      // model-backed revisers run with their own journal, cache and progress (llm-commands.ts)
+      if (isLlmReviser(options.reviser)) {
+        return asDataStep(() => runLlmChains(input, options, command));
       }
       const reviser = await reviserFromOptions(options);
       const logger = loggerFor(options);

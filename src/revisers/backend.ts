@@ -14,7 +14,10 @@ import { loadTemplates } from "./prompt.js";
 /** Settings of a model backend and of the reviser on top of it, with defaults. */
 export const BackendConfigSchema = z.object({
   backend: z.enum(["openai", "ollama"]).describe("which API to speak"),
-  model: z.string().min(1, "a model name is required; pass --model NAME").describe("model name"),
+  model: z
+    .string({ error: "a model name is required; pass --model NAME" })
+    .min(1, "a model name is required; pass --model NAME")
+    .describe("model name"),
   baseUrl: z.string().optional().describe("server URL; OpenAI-compatible ones end in /v1"),
   apiKeyEnv: z
     .string()

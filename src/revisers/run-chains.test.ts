@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -130,61 +129,3 @@ describe("runChains", () => {
     cache.close();
   });
 });
-
-describe("a run killed with SIGKILL", () => {
-  it("resumes with no rewrite asked twice once journaled and no chain lost or doubled", async () => {
-    server = await startFakeOpenAI({ delayMs: 25 });
-    const work = dir();
-    const records = makeRecords(30, 3);
-    const recordsPath = join(work, "records.json");
-    writeFileSync(recordsPath, JSON.stringify(records));
-    const out = join(work, "chains.jsonl");
-    const journal = join(work, "journal.jsonl");
-    const child = join(import.meta.dirname, "testing", "chains-child.ts");
-    const run = () =>
-      spawn(process.execPath, ["--import", "tsx", child, server!.url, recordsPath, out, journal], {
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-
-    // kill the first run once it has some work done
-    const first = run();
-    await waitFor(() => server!.chatCount() >= 30);
-    first.kill("SIGKILL");
-    await exited(first);
-    const journaled = journaledSteps(journal);
-    expect(journaled.length).toBeGreaterThan(0);
-    expect(journaled.length).toBeLessThan(90);
-    const before = server.requests.length;
-
-    // resume to the end
-    const second = run();
-    let stdout = "";
-    second.stdout?.on("data", (d) => (stdout += d));
-    expect(await exited(second)).toBe(0);
-    const report = JSON.parse(stdout);
-    expect(report.fresh + report.replayed + 3 * report.skipped).toBe(90);
-
-    // no step finished before the kill was asked for again
-    const askedAgain = stepsAsked(server, before);
-    expect(askedAgain).toHaveLength(report.fresh);
-    expect(askedAgain.filter((s) => journaled.includes(s))).toEqual([]);
-    expect(new Set(askedAgain).size).toBe(askedAgain.length);
-    const chains = readChains(out);
-    expect(chains.map((c) => c.id)).toEqual(records.map((r) => r.id));
-    for (const c of chains) {
-      expect(c.status).toBe("complete");
-      expect(c.steps.at(-1)?.text).toMatch(/fixed\(something weak 0\).*fixed\(something weak 2\)/);
-    }
-  });
-});
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 10));
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.on("exit", (code) => resolve(code));
-  });
-}
