@@ -30,18 +30,28 @@ export class Semaphore {
   }
 }
 
+/** Clock and timer of a rate limiter; tests pass fake ones. */
+export interface RateLimiterTime {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
 /** A token bucket: at most `rate` starts per second on average, bursts up to `burst`. */
 export class RateLimiter {
   private tokens: number;
-  private last = performance.now();
+  private last: number;
   private chain: Promise<void> = Promise.resolve();
+  private readonly time: RateLimiterTime;
 
   constructor(
     readonly rate: number,
     readonly burst = Math.max(1, Math.ceil(rate)),
+    time?: RateLimiterTime,
   ) {
     if (!(rate > 0)) throw new Error(`RateLimiter: rate must be > 0 requests/s, got ${rate}`);
+    this.time = time ?? { now: () => performance.now(), sleep };
     this.tokens = burst;
+    this.last = this.time.now();
   }
 
   /** Resolves when the caller may start one request. */
@@ -54,14 +64,14 @@ export class RateLimiter {
 
   private async take(signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const now = performance.now();
+      const now = this.time.now();
       this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
       this.last = now;
       if (this.tokens >= 1) {
         this.tokens -= 1;
         return;
       }
-      await sleep(((1 - this.tokens) / this.rate) * 1000, signal);
+      await this.time.sleep(((1 - this.tokens) / this.rate) * 1000, signal);
     }
   }
 }
