@@ -92,25 +92,38 @@ export interface JsonlWriter {
   readonly count: number;
 }
 
-/** Opens `path` for JSONL output; `-` writes to stdout. */
+/** Opens `path` for JSONL output; `-` writes to stdout. Lines are batched into ~64 KiB writes. */
 export function createJsonlWriter(path: string): JsonlWriter {
   const stream: NodeJS.WritableStream =
     path === "-" ? process.stdout : createWriteStream(path, { encoding: "utf8" });
   let count = 0;
   let failure: Error | undefined;
+  let batch: string[] = [];
+  let batched = 0;
   stream.on("error", (err: Error) => {
     failure = err;
   });
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const chunk = batch.join("");
+    batch = [];
+    batched = 0;
+    if (!stream.write(chunk)) await once(stream, "drain");
+  };
   return {
     get count() {
       return count;
     },
     async write(value) {
       if (failure) throw failure;
+      const line = `${JSON.stringify(value)}\n`;
       count++;
-      if (!stream.write(`${JSON.stringify(value)}\n`)) await once(stream, "drain");
+      batch.push(line);
+      batched += line.length;
+      if (batched >= 1 << 16) await flush();
     },
     async close() {
+      await flush();
       if (failure) throw failure;
       if (stream === process.stdout) return;
       const file = stream as WriteStream;
