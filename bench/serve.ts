@@ -44,8 +44,18 @@ const { values: args } = parseArgs({
 
 // child mode: only serve, print the URL, stop on SIGTERM
 if (args.child) {
-  const store = await openStore({ db: args.db!, pgSchema: args.schema, migrate: false, poolSize: 20 });
-  const server = await startServer({ store, logger: silentLogger, port: 0, webRoot: "/nonexistent" });
+  const store = await openStore({
+    db: args.db!,
+    pgSchema: args.schema,
+    migrate: false,
+    poolSize: 20,
+  });
+  const server = await startServer({
+    store,
+    logger: silentLogger,
+    port: 0,
+    webRoot: "/nonexistent",
+  });
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   process.once("SIGTERM", async () => {
     await server.close();
@@ -84,10 +94,15 @@ async function main(): Promise<void> {
 
   // a project with one item per insert save plus the items the update phase shares
   const hash = await hashPassword("bench-password");
-  const user = await createUser(store, { username: "bench", role: "annotator", passwordHash: hash });
+  const user = await createUser(store, {
+    username: "bench",
+    role: "annotator",
+    passwordHash: hash,
+  });
   const project = await createProject(store, { name: "bench" });
   await assignUser(store, project.id, user.id);
-  const response = "👋 A response of moderate length, with an emoji, to annotate under load. ".repeat(8);
+  const response =
+    "👋 A response of moderate length, with an emoji, to annotate under load. ".repeat(8);
   const records = Array.from({ length: saves + updateItems }, (_, i) => ({
     id: `item-${i}`,
     prompt: `prompt ${i}`,
@@ -110,7 +125,12 @@ async function main(): Promise<void> {
       ...(args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : []),
       "--import",
       "tsx",
-      new URL(import.meta.url).pathname, "--child", "--db", db, ...(schema ? ["--schema", schema] : [])],
+      new URL(import.meta.url).pathname,
+      "--child",
+      "--db",
+      db,
+      ...(schema ? ["--schema", schema] : []),
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -188,7 +208,11 @@ function run(
               const k = next++;
               const id = itemIds[k % itemIds.length];
               (context as { id?: string }).id = id;
-              return { ...req, path: `/api/items/${id}/annotation`, body: JSON.stringify({ spans: spansFor(k) }) };
+              return {
+                ...req,
+                path: `/api/items/${id}/annotation`,
+                body: JSON.stringify({ spans: spansFor(k) }),
+              };
             },
             onResponse(status, _body, context) {
               const id = (context as { id?: string }).id!;

@@ -57,7 +57,9 @@ async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+    return Buffer.concat(chunks)
+      .toString("utf8")
+      .replace(/\r?\n$/, "");
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   const muted = rl as unknown as { _writeToOutput(s: string): void };
@@ -200,11 +202,16 @@ export function registerServeCommands(program: Command): void {
     .option("--db <db>", DB_HELP)
     .action(async (name: string, file: string, opts) => {
       const parsed = parseItemLines(await readText(file));
-      if (parsed.problems.length > 0) throw new DataError(formatLineProblems(file, parsed.problems));
+      if (parsed.problems.length > 0)
+        throw new DataError(formatLineProblems(file, parsed.problems));
       await withStore(opts, async (store) => {
         const p = await projectNamed(store, name);
         try {
-          const s = await importRecords(store, p.id, parsed.records.map((r) => r.record));
+          const s = await importRecords(
+            store,
+            p.id,
+            parsed.records.map((r) => r.record),
+          );
           process.stderr.write(
             `${file}: ${s.items} new items, ${s.unchanged} already there, ${s.annotations} annotations\n`,
           );
@@ -219,10 +226,15 @@ export function registerServeCommands(program: Command): void {
     .option("--db <db>", DB_HELP)
     .action(async (name: string, file: string, opts) => {
       const parsed = parseChainLines(await readText(file));
-      if (parsed.problems.length > 0) throw new DataError(formatLineProblems(file, parsed.problems));
+      if (parsed.problems.length > 0)
+        throw new DataError(formatLineProblems(file, parsed.problems));
       await withStore(opts, async (store) => {
         const p = await projectNamed(store, name);
-        const s = await importChains(store, p.id, parsed.records.map((r) => r.record));
+        const s = await importChains(
+          store,
+          p.id,
+          parsed.records.map((r) => r.record),
+        );
         process.stderr.write(`${file}: ${s.chains} chains, ${s.linked} matched an item\n`);
       });
     });

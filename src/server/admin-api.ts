@@ -53,7 +53,11 @@ export function createAdminApi(deps: AppDeps): Hono<AppEnv> {
     if (await findUserWithHash(store, username)) {
       return fail(c, 409, `user "${username}" already exists`);
     }
-    const user = await createUser(store, { username, role, passwordHash: await hashPassword(password) });
+    const user = await createUser(store, {
+      username,
+      role,
+      passwordHash: await hashPassword(password),
+    });
     logger.info(`user ${username} (${role}) created`);
     return c.json({ user }, 201);
   });
@@ -100,7 +104,11 @@ export function createAdminApi(deps: AppDeps): Hono<AppEnv> {
       return fail(c, 422, `${parsed.problems.length} problems in the file`, parsed.problems);
     }
     try {
-      const summary = await importRecords(store, pid, parsed.records.map((r) => r.record));
+      const summary = await importRecords(
+        store,
+        pid,
+        parsed.records.map((r) => r.record),
+      );
       return c.json(summary);
     } catch (err) {
       return fail(c, 409, err instanceof Error ? err.message : String(err));
@@ -116,7 +124,13 @@ export function createAdminApi(deps: AppDeps): Hono<AppEnv> {
     if (parsed.problems.length > 0) {
       return fail(c, 422, `${parsed.problems.length} problems in the file`, parsed.problems);
     }
-    return c.json(await importChains(store, pid, parsed.records.map((r) => r.record)));
+    return c.json(
+      await importChains(
+        store,
+        pid,
+        parsed.records.map((r) => r.record),
+      ),
+    );
   });
 
   api.get("/projects/:pid/export", async function exportAnnotations(c) {

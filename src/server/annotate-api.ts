@@ -76,7 +76,7 @@ export function createAnnotateApi(deps: AppDeps): Hono<AppEnv> {
     const user = currentUser(c)!;
     const iid = c.req.param("iid");
     const body = SaveBody.safeParse(await readJson(c));
-    if (!body.success) return fail(c, 400, "send JSON like {\"spans\": [...], \"submitted\": false}");
+    if (!body.success) return fail(c, 400, 'send JSON like {"spans": [...], "submitted": false}');
     const item = await getItemForUser(store, iid, user);
     if (!item) return fail(c, 404, `no item ${iid} for you`);
     const result = await saveAnnotation(store, {

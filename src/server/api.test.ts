@@ -103,7 +103,9 @@ describe.each(kinds.map((k) => [k.name, k] as const))("API on %s", (_name, kind)
   it("lets an assigned annotator save spans and exports them in code points", async () => {
     const pid = await makeProject("work");
     const ann = await addUser("ann");
-    expect((await admin.send("PUT", `/api/admin/projects/${pid}/assignments/ann`)).status).toBe(200);
+    expect((await admin.send("PUT", `/api/admin/projects/${pid}/assignments/ann`)).status).toBe(
+      200,
+    );
 
     const list = (await (await ann.get("/api/projects")).json()) as { projects: { id: string }[] };
     expect(list.projects.map((p) => p.id)).toEqual([pid]);
@@ -121,7 +123,10 @@ describe.each(kinds.map((k) => [k.name, k] as const))("API on %s", (_name, kind)
     ];
     const saved = await ann.send("PUT", `/api/items/${item}/annotation`, { spans });
     expect(saved.status).toBe(200);
-    const again = await ann.send("PUT", `/api/items/${item}/annotation`, { spans, submitted: true });
+    const again = await ann.send("PUT", `/api/items/${item}/annotation`, {
+      spans,
+      submitted: true,
+    });
     const { annotation } = (await again.json()) as { annotation: { revision: number } };
     expect(annotation.revision).toBe(2);
 
@@ -132,7 +137,10 @@ describe.each(kinds.map((k) => [k.name, k] as const))("API on %s", (_name, kind)
     expect((await queueOf(ann, pid))[1].status).toBe("done");
 
     const text = await (await admin.get(`/api/admin/projects/${pid}/export?annotator=ann`)).text();
-    const exported = text.trim().split("\n").map((l) => JSON.parse(l) as FeedbackRecord);
+    const exported = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as FeedbackRecord);
     expect(exported).toHaveLength(1);
     expect(exported[0]).toMatchObject({ id: "r2#ann", annotator: "ann", spans });
     const cps = Array.from(exported[0].response);
@@ -186,7 +194,19 @@ describe.each(kinds.map((k) => [k.name, k] as const))("API on %s", (_name, kind)
       rejected: [],
       steps: [
         { index: 0, text: "🙂 Hello, world!", spans: [] },
-        { index: 1, text: "🙂 Hello, there!", spans: [], edit: { span_index: 1, before: "world", after: "there", range_before: [9, 14], range_after: [9, 14], reviser: "suggestion" } },
+        {
+          index: 1,
+          text: "🙂 Hello, there!",
+          spans: [],
+          edit: {
+            span_index: 1,
+            before: "world",
+            after: "there",
+            range_before: [9, 14],
+            range_after: [9, 14],
+            reviser: "suggestion",
+          },
+        },
       ],
     };
     const res = await admin.send("POST", `/api/admin/projects/${pid}/chains`, {
@@ -194,7 +214,9 @@ describe.each(kinds.map((k) => [k.name, k] as const))("API on %s", (_name, kind)
     });
     expect(await res.json()).toEqual({ chains: 1, linked: 1 });
     const [first] = await queueOf(admin, pid);
-    const shown = (await (await admin.get(`/api/items/${first.id}`)).json()) as { chains: unknown[] };
+    const shown = (await (await admin.get(`/api/items/${first.id}`)).json()) as {
+      chains: unknown[];
+    };
     expect(shown.chains).toEqual([chain]);
   });
 

@@ -13,7 +13,14 @@ import {
   findUserWithHash,
   type SessionUser,
 } from "../store/index.js";
-import { type AppDeps, type AppEnv, clientAddress, currentUser, fail, readJson } from "./context.js";
+import {
+  type AppDeps,
+  type AppEnv,
+  clientAddress,
+  currentUser,
+  fail,
+  readJson,
+} from "./context.js";
 import { verifyPassword } from "./passwords.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
 

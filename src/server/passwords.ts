@@ -39,7 +39,14 @@ export async function hashPassword(
 ): Promise<string> {
   const salt = randomBytes(16);
   const key = await deriveKey(password, salt, params);
-  return ["scrypt", params.N, params.r, params.p, salt.toString("base64url"), key.toString("base64url")].join("$");
+  return [
+    "scrypt",
+    params.N,
+    params.r,
+    params.p,
+    salt.toString("base64url"),
+    key.toString("base64url"),
+  ].join("$");
 }
 
 /** Whether `password` matches `stored`; false for a malformed hash. */

@@ -20,7 +20,11 @@ describe("API security", () => {
   beforeEach(async () => {
     store = await sqlite.open();
     app = createApp({ store, webRoot: "/nonexistent", loginAttempts: 3 });
-    await createUser(store, { username: "boss", role: "admin", passwordHash: await hashPassword(PASSWORD) });
+    await createUser(store, {
+      username: "boss",
+      role: "admin",
+      passwordHash: await hashPassword(PASSWORD),
+    });
     admin = createTestClient({ app });
     expect((await admin.login("boss", PASSWORD)).status).toBe(200);
     const res = await admin.send("POST", "/api/admin/projects", { name: "p" });
@@ -58,10 +62,15 @@ describe("API security", () => {
   });
 
   it("refuses a write from another origin even with the token", async () => {
-    const res = await admin.request("POST", "/api/admin/projects", { name: "x" }, {
-      "x-csrf-token": admin.csrf!,
-      origin: "https://evil.example",
-    });
+    const res = await admin.request(
+      "POST",
+      "/api/admin/projects",
+      { name: "x" },
+      {
+        "x-csrf-token": admin.csrf!,
+        origin: "https://evil.example",
+      },
+    );
     expect(res.status).toBe(403);
   });
 
@@ -89,7 +98,8 @@ describe("API security", () => {
   it("rate-limits failed logins and keeps passwords only as scrypt hashes", async () => {
     const client = createTestClient({ app });
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await client.login("boss", "wrong-password")).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await client.login("boss", "wrong-password")).status);
     expect(statuses).toEqual([401, 401, 401, 429]);
     const blocked = await client.login("boss", PASSWORD);
     expect(blocked.status).toBe(429);

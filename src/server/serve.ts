@@ -1,7 +1,7 @@
 // Runs the annotation app on a TCP port with @hono/node-server.
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createApp, type AppOptions } from "./app.js";
+import { type AppOptions, createApp } from "./app.js";
 
 /** Options of startServer. */
 export interface ServerOptions extends AppOptions {

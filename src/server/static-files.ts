@@ -49,7 +49,8 @@ export function serveWebApp(root: string) {
       const data = await load(file);
       if (!data) return c.text("not found", 404);
       c.header("Content-Type", TYPES[extname(file)] ?? "application/octet-stream");
-      if (urlPath.startsWith("/assets/")) c.header("Cache-Control", "public, max-age=31536000, immutable");
+      if (urlPath.startsWith("/assets/"))
+        c.header("Cache-Control", "public, max-age=31536000, immutable");
       return c.body(new Uint8Array(data));
     }
 

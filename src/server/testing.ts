@@ -15,7 +15,12 @@ export interface TestClientOptions {
 export interface TestClient {
   csrf: string | undefined;
   cookies: Map<string, string>;
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
   get(path: string): Promise<Response>;
   send(method: string, path: string, body?: unknown): Promise<Response>;
   login(username: string, password: string): Promise<Response>;

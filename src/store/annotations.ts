@@ -43,7 +43,9 @@ export interface SaveAnnotationOptions {
 }
 
 /** Result of a save: the stored annotation, or the problems that kept it from being stored. */
-export type SaveResult = { ok: true; annotation: Annotation } | { ok: false; problems: SpanProblem[] };
+export type SaveResult =
+  | { ok: true; annotation: Annotation }
+  | { ok: false; problems: SpanProblem[] };
 
 /** Checks and stores `annotator`'s whole span list for an item (insert or replace). */
 export async function saveAnnotation(
@@ -79,7 +81,15 @@ export async function saveAnnotation(
         ...(submitted === undefined ? {} : { submitted }),
       })),
     )
-    .returning(["item_id", "annotator", "record_id", "spans", "submitted", "revision", "updated_at"])
+    .returning([
+      "item_id",
+      "annotator",
+      "record_id",
+      "spans",
+      "submitted",
+      "revision",
+      "updated_at",
+    ])
     .executeTakeFirstOrThrow();
   return { ok: true, annotation: toAnnotation(row) };
 }

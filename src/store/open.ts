@@ -1,7 +1,7 @@
 // Opens the annotation store: a SQLite file (the default, WAL mode, no setup) or a PostgreSQL
 // server given as a postgres:// URL. Both are reached through the same Kysely query layer.
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from "kysely";
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./database.js";
 import { migrateToLatest } from "./migrations.js";

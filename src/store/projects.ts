@@ -68,19 +68,17 @@ export async function listProjects(store: Store, user: User): Promise<Project[]>
 }
 
 function projectQuery(store: Store) {
-  return store.db
-    .selectFrom("projects")
-    .select((eb) => [
-      "projects.id",
-      "projects.name",
-      "projects.description",
-      "projects.created_at",
-      eb
-        .selectFrom("items")
-        .select((e) => e.fn.countAll().as("n"))
-        .whereRef("items.project_id", "=", "projects.id")
-        .as("items"),
-    ]);
+  return store.db.selectFrom("projects").select((eb) => [
+    "projects.id",
+    "projects.name",
+    "projects.description",
+    "projects.created_at",
+    eb
+      .selectFrom("items")
+      .select((e) => e.fn.countAll().as("n"))
+      .whereRef("items.project_id", "=", "projects.id")
+      .as("items"),
+  ]);
 }
 
 function withCount<T extends { items: unknown }>(row: T): T & { items: number } {
@@ -257,7 +255,9 @@ export async function listQueue(
   const rows = await store.db
     .selectFrom("items")
     .leftJoin("annotations", (join) =>
-      join.onRef("annotations.item_id", "=", "items.id").on("annotations.annotator", "=", annotator),
+      join
+        .onRef("annotations.item_id", "=", "items.id")
+        .on("annotations.annotator", "=", annotator),
     )
     .select([
       "items.id",
@@ -286,7 +286,11 @@ export async function listQueue(
 
 /** The item with id `id`, or undefined. */
 export async function getItem(store: Store, id: string): Promise<ItemTable | undefined> {
-  const row = await store.db.selectFrom("items").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await store.db
+    .selectFrom("items")
+    .selectAll()
+    .where("id", "=", id)
+    .executeTakeFirst();
   return row && { ...row, position: Number(row.position) };
 }
 

@@ -86,8 +86,8 @@ export function computeQuality(input: QualityInput): QualityReport {
     }
     if (!a.submitted) continue;
     p.done++;
-    let byAnnotator = doneByItem.get(a.item_id);
-    if (!byAnnotator) doneByItem.set(a.item_id, (byAnnotator = new Map()));
+    const byAnnotator = doneByItem.get(a.item_id) ?? new Map<string, Span[]>();
+    doneByItem.set(a.item_id, byAnnotator);
     byAnnotator.set(a.annotator, a.spans);
   }
 
@@ -98,8 +98,8 @@ export function computeQuality(input: QualityInput): QualityReport {
     for (let i = 0; i < who.length; i++) {
       for (let j = i + 1; j < who.length; j++) {
         const key = `${who[i]}\u0000${who[j]}`;
-        let s = sums.get(key);
-        if (!s) sums.set(key, (s = emptySums()));
+        const s = sums.get(key) ?? emptySums();
+        sums.set(key, s);
         addItem(s, byAnnotator.get(who[i])!, byAnnotator.get(who[j])!);
       }
     }

@@ -48,7 +48,8 @@ export function parseItemLines(text: string): ParsedLines<ItemRecord> {
     if (record.spans !== undefined) {
       const checked = checkSpans(record.response, record.spans);
       if (!checked.ok) {
-        for (const p of checked.problems) out.problems.push({ line, path: p.path, message: p.message });
+        for (const p of checked.problems)
+          out.problems.push({ line, path: p.path, message: p.message });
         return;
       }
     }

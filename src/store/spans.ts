@@ -41,7 +41,11 @@ export function checkSpans(
     const parsed = SpanSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        const path = ["spans", i, ...issue.path.map((p) => (typeof p === "number" ? p : String(p)))];
+        const path = [
+          "spans",
+          i,
+          ...issue.path.map((p) => (typeof p === "number" ? p : String(p))),
+        ];
         problems.push({ code: "invalid_shape", path, message: issue.message });
       }
       return;

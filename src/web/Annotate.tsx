@@ -1,6 +1,13 @@
 // The annotation page of a project: the annotator's queue on the left and the current item.
 import { useCallback, useEffect, useState } from "react";
-import { ApiError, api, type ItemView, type Project, type QueueEntry, type User } from "./api.js";
+import {
+  type ApiError,
+  api,
+  type ItemView,
+  type Project,
+  type QueueEntry,
+  type User,
+} from "./api.js";
 import { flushDrafts } from "./autosave.js";
 import { ItemEditor } from "./ItemEditor.js";
 import { navigate } from "./router.js";
@@ -63,15 +70,27 @@ export function AnnotatePage({ user, projectId, itemId }: AnnotatePageProps) {
     setQueue((q) =>
       q
         ? q.map((e) =>
-            e.id === id ? { ...e, spans, status: submitted ? "done" : spans > 0 ? "started" : "new" } : e,
+            e.id === id
+              ? { ...e, spans, status: submitted ? "done" : spans > 0 ? "started" : "new" }
+              : e,
           )
         : q,
     );
   }, []);
 
-  if (error) return <div className="page"><p className="error">{error}</p></div>;
+  if (error)
+    return (
+      <div className="page">
+        <p className="error">{error}</p>
+      </div>
+    );
   if (!queue || !project) return <div className="page muted">Loading…</div>;
-  if (queue.length === 0) return <div className="page"><p>This project has no items yet.</p></div>;
+  if (queue.length === 0)
+    return (
+      <div className="page">
+        <p>This project has no items yet.</p>
+      </div>
+    );
 
   const done = queue.filter((q) => q.status === "done").length;
   const at = queue.findIndex((q) => q.id === itemId);
@@ -91,7 +110,7 @@ export function AnnotatePage({ user, projectId, itemId }: AnnotatePageProps) {
           {queue.map((q) => (
             <li key={q.id} className={q.id === itemId ? "current" : ""}>
               <a href={`#/p/${projectId}/i/${q.id}`} className={`queue-item ${q.status}`}>
-                <span className={`dot ${q.status}`} aria-label={q.status} />
+                <span className={`dot ${q.status}`} title={q.status} />
                 <span className="queue-text">
                   <span className="queue-id">{q.ext_id}</span>
                   <span className="queue-preview">{q.preview}</span>

@@ -53,7 +53,11 @@ function LoginForm({ onLogin }: { onLogin(user: User): void }) {
           required
         />
       </label>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <button type="submit" className="btn primary" disabled={busy}>
         Sign in
       </button>
@@ -92,7 +96,9 @@ export function App() {
   } else if (section === "p" && projectId && sub === "quality" && user.role === "admin") {
     page = <QualityPage projectId={projectId} />;
   } else if (section === "p" && projectId) {
-    page = <AnnotatePage user={user} projectId={projectId} itemId={sub === "i" ? itemId : undefined} />;
+    page = (
+      <AnnotatePage user={user} projectId={projectId} itemId={sub === "i" ? itemId : undefined} />
+    );
   } else {
     page = <ProjectsPage user={user} />;
   }

@@ -23,10 +23,13 @@ export function ChainView({ chains }: { chains: Chain[] }) {
       {chains.map((chain) => (
         <section key={chain.id} className="chain">
           <h3>
-            Chain {chain.id}{" "}
-            <span className={`pill ${chain.status}`}>{chain.status}</span>
+            Chain {chain.id} <span className={`pill ${chain.status}`}>{chain.status}</span>
           </h3>
-          {chain.stop && <p className="muted">Stopped at span {chain.stop.span_index}: {chain.stop.reason}</p>}
+          {chain.stop && (
+            <p className="muted">
+              Stopped at span {chain.stop.span_index}: {chain.stop.reason}
+            </p>
+          )}
           <ol className="chain-steps">
             {chain.steps.map((step) => (
               <li key={step.index}>

@@ -6,10 +6,10 @@ import type { ItemView } from "./api.js";
 import { type SaveStatus, useAutosave } from "./autosave.js";
 import { ChainView } from "./ChainView.js";
 import { ResponseText } from "./ResponseText.js";
+import { SpanPanel } from "./SpanPanel.js";
 import { nestingOrder } from "./segments.js";
 import { type CodePointRange, moveSelection, selectionInside } from "./selection.js";
 import { SHORTCUTS } from "./shortcuts.js";
-import { SpanPanel } from "./SpanPanel.js";
 
 /** Properties of ItemEditor. */
 export interface ItemEditorProps {
@@ -60,7 +60,7 @@ function isField(target: EventTarget | null): boolean {
 
 /** The annotation editor for one item. */
 export function ItemEditor(props: ItemEditorProps) {
-  const { view, username } = props;
+  const { view, username, onNext, onPrev } = props;
   const { item } = view;
   const initial = {
     spans: view.annotation?.spans ?? [],
@@ -72,7 +72,7 @@ export function ItemEditor(props: ItemEditorProps) {
   const [pending, setPending] = useState<CodePointRange | null>(null);
   const [legend, setLegend] = useState(true);
   const [tab, setTab] = useState<"answer" | "chains">("answer");
-  const textRef = useRef<HTMLDivElement>(null);
+  const textRef = useRef<HTMLElement>(null);
 
   const order = nestingOrder(draft.spans);
   const numbers: number[] = [];
@@ -101,7 +101,9 @@ export function ItemEditor(props: ItemEditorProps) {
   }
 
   function mark(label: Span["label"]) {
-    const range = latest.current.pending ?? (textRef.current && selectionInside(textRef.current, item.response));
+    const range =
+      latest.current.pending ??
+      (textRef.current && selectionInside(textRef.current, item.response));
     if (!range) return;
     const spans = latest.current.draft.spans;
     const same = spans.findIndex((s) => s.start === range.start && s.end === range.end);
@@ -172,7 +174,12 @@ export function ItemEditor(props: ItemEditorProps) {
         const forward = e.key === "ArrowRight" || e.key === "ArrowDown";
         const vertical = e.key === "ArrowUp" || e.key === "ArrowDown";
         const unit = vertical ? "line" : e.ctrlKey || e.altKey || e.metaKey ? "word" : "character";
-        moveSelection(textRef.current!, e.shiftKey ? "extend" : "move", forward ? "forward" : "backward", unit);
+        moveSelection(
+          textRef.current!,
+          e.shiftKey ? "extend" : "move",
+          forward ? "forward" : "backward",
+          unit,
+        );
         setPending(selectionInside(textRef.current!, item.response));
         e.preventDefault();
         return;
@@ -185,47 +192,69 @@ export function ItemEditor(props: ItemEditorProps) {
         return;
       }
       const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-      const run: Record<string, () => void> = {
-        l: () => h.mark("liked"),
-        d: () => h.mark("disliked"),
-        t: () => {
-          if (act !== null) h.edit(act, { label: d.spans[act].label === "liked" ? "disliked" : "liked" });
-        },
-        c: () => act !== null && h.focusField("comment", act),
-        s: () => {
-          if (act === null) return;
-          if (d.spans[act].label !== "disliked" && d.spans[act].suggestion === undefined) {
-            h.edit(act, { suggestion: "" });
-          }
-          h.focusField("suggestion", act);
-        },
-        "[": () => h.cycle(-1),
-        "]": () => h.cycle(1),
-        Delete: () => act !== null && h.remove(act),
-        Backspace: () => act !== null && h.remove(act),
-        Enter: () => h.doneAndNext(),
-        j: () => props.onNext(),
-        k: () => props.onPrev(),
-        e: () => textRef.current?.focus(),
-        "?": () => setLegend((v) => !v),
-        Escape: () => {
-          window.getSelection()?.removeAllRanges();
-          setPending(null);
-          setActive(null);
-        },
-      };
-      const action = run[key];
+      const action = actionFor(key, act, d.spans);
       if (!action) return;
       e.preventDefault();
       action();
     }
+
+    function actionFor(key: string, act: number | null, spans: Span[]): (() => void) | null {
+      const h = handlers.current;
+      switch (key) {
+        case "l":
+          return () => h.mark("liked");
+        case "d":
+          return () => h.mark("disliked");
+        case "t":
+          return act === null
+            ? null
+            : () => h.edit(act, { label: spans[act].label === "liked" ? "disliked" : "liked" });
+        case "c":
+          return act === null ? null : () => h.focusField("comment", act);
+        case "s":
+          if (act === null) return null;
+          return () => {
+            if (spans[act].label !== "disliked" && spans[act].suggestion === undefined) {
+              h.edit(act, { suggestion: "" });
+            }
+            h.focusField("suggestion", act);
+          };
+        case "[":
+          return () => h.cycle(-1);
+        case "]":
+          return () => h.cycle(1);
+        case "Delete":
+        case "Backspace":
+          return act === null ? null : () => h.remove(act);
+        case "Enter":
+          return () => h.doneAndNext();
+        case "j":
+          return () => onNext();
+        case "k":
+          return () => onPrev();
+        case "e":
+          return () => textRef.current?.focus();
+        case "?":
+          return () => setLegend((v) => !v);
+        case "Escape":
+          return () => {
+            window.getSelection()?.removeAllRanges();
+            setPending(null);
+            setActive(null);
+          };
+        default:
+          return null;
+      }
+    }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [item.response, props.onNext, props.onPrev]);
+  }, [item.response, onNext, onPrev]);
 
   useEffect(() => {
     if (active === null) return;
-    document.querySelector(`[data-testid="span-card-${numbers[active]}"]`)?.scrollIntoView({ block: "nearest" });
+    document
+      .querySelector(`[data-testid="span-card-${numbers[active]}"]`)
+      ?.scrollIntoView({ block: "nearest" });
   });
 
   return (
@@ -233,7 +262,8 @@ export function ItemEditor(props: ItemEditorProps) {
       <main className="item-main">
         <header className="item-head">
           <div>
-            <span className="item-id">{item.ext_id}</span> <span className="muted">{props.place}</span>
+            <span className="item-id">{item.ext_id}</span>{" "}
+            <span className="muted">{props.place}</span>
             {draft.submitted && <span className="pill done">done</span>}
           </div>
           <span className={`save-status ${status.kind}`} data-testid="save-status" role="status">
@@ -246,10 +276,20 @@ export function ItemEditor(props: ItemEditorProps) {
         </details>
         {view.chains.length > 0 && (
           <div className="tabs" role="tablist">
-            <button type="button" role="tab" aria-selected={tab === "answer"} onClick={() => setTab("answer")}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === "answer"}
+              onClick={() => setTab("answer")}
+            >
               Answer
             </button>
-            <button type="button" role="tab" aria-selected={tab === "chains"} onClick={() => setTab("chains")}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === "chains"}
+              onClick={() => setTab("chains")}
+            >
               Chains ({view.chains.length})
             </button>
           </div>
@@ -276,7 +316,12 @@ export function ItemEditor(props: ItemEditorProps) {
               Reopen
             </button>
           ) : null}
-          <button type="button" className="btn primary" onClick={doneAndNext} data-testid="done-next">
+          <button
+            type="button"
+            className="btn primary"
+            onClick={doneAndNext}
+            data-testid="done-next"
+          >
             Done, next <kbd>Enter</kbd>
           </button>
           <button type="button" className="btn" onClick={props.onNext}>

@@ -2,7 +2,15 @@
 import { type ChangeEvent, useCallback, useEffect, useState } from "react";
 import { ApiError, api, type Project, type User } from "./api.js";
 
-function ImportBox({ projectId, kind, onDone }: { projectId: string; kind: "items" | "chains"; onDone(): void }) {
+function ImportBox({
+  projectId,
+  kind,
+  onDone,
+}: {
+  projectId: string;
+  kind: "items" | "chains";
+  onDone(): void;
+}) {
   const [message, setMessage] = useState<string | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
 
@@ -12,9 +20,13 @@ function ImportBox({ projectId, kind, onDone }: { projectId: string; kind: "item
     setMessage(`Importing ${file.name}…`);
     setProblems([]);
     try {
-      const result = await api<Record<string, number>>("POST", `/admin/projects/${projectId}/${kind}`, {
-        jsonl: await file.text(),
-      });
+      const result = await api<Record<string, number>>(
+        "POST",
+        `/admin/projects/${projectId}/${kind}`,
+        {
+          jsonl: await file.text(),
+        },
+      );
       setMessage(
         `Imported ${file.name}: ${Object.entries(result)
           .map(([k, v]) => `${v} ${k}`)
@@ -25,12 +37,10 @@ function ImportBox({ projectId, kind, onDone }: { projectId: string; kind: "item
       const apiErr = err instanceof ApiError ? err : null;
       setMessage(err instanceof Error ? err.message : String(err));
       setProblems(
-        (apiErr?.problems ?? [])
-          .slice(0, 20)
-          .map((p) => {
-            const q = p as { line?: number; path?: unknown[]; message: string };
-            return `line ${q.line ?? "?"} ${(q.path ?? []).join(".")}: ${q.message}`;
-          }),
+        (apiErr?.problems ?? []).slice(0, 20).map((p) => {
+          const q = p as { line?: number; path?: unknown[]; message: string };
+          return `line ${q.line ?? "?"} ${(q.path ?? []).join(".")}: ${q.message}`;
+        }),
       );
     }
     e.target.value = "";
@@ -44,7 +54,12 @@ function ImportBox({ projectId, kind, onDone }: { projectId: string; kind: "item
           ? "A JSONL file of feedback records (spans optional): one prompt and response per line."
           : "A JSONL file of improvement chains; each is shown beside the item with the same id."}
       </p>
-      <input type="file" accept=".jsonl,.json,.ndjson,text/plain" onChange={upload} aria-label={`Import ${kind}`} />
+      <input
+        type="file"
+        accept=".jsonl,.json,.ndjson,text/plain"
+        onChange={upload}
+        aria-label={`Import ${kind}`}
+      />
       {message && <p>{message}</p>}
       {problems.length > 0 && (
         <ul className="problems">
@@ -94,14 +109,20 @@ export function ManagePage({ projectId }: { projectId: string }) {
     reload();
   }
 
-  if (error) return <div className="page"><p className="error">{error}</p></div>;
+  if (error)
+    return (
+      <div className="page">
+        <p className="error">{error}</p>
+      </div>
+    );
   if (!project) return <div className="page muted">Loading…</div>;
   const free = users.filter((u) => !assigned.some((a) => a.id === u.id));
   return (
     <div className="page">
       <h1>{project.name}</h1>
       <p className="muted">
-        {project.items} items · <a href={`#/p/${projectId}`}>annotate</a> · <a href={`#/p/${projectId}/quality`}>quality</a>
+        {project.items} items · <a href={`#/p/${projectId}`}>annotate</a> ·{" "}
+        <a href={`#/p/${projectId}/quality`}>quality</a>
       </p>
       <div className="grid2">
         <ImportBox projectId={projectId} kind="items" onDone={reload} />
@@ -119,7 +140,11 @@ export function ManagePage({ projectId }: { projectId: string }) {
             ))}
           </ul>
           <div className="row">
-            <select value={pick} onChange={(e) => setPick(e.target.value)} aria-label="user to assign">
+            <select
+              value={pick}
+              onChange={(e) => setPick(e.target.value)}
+              aria-label="user to assign"
+            >
               <option value="">Choose a user…</option>
               {free.map((u) => (
                 <option key={u.id} value={u.username}>
@@ -134,7 +159,9 @@ export function ManagePage({ projectId }: { projectId: string }) {
         </section>
         <section className="card">
           <h2>Export</h2>
-          <p className="muted">Annotations as feedback records (JSONL), one per annotator and item.</p>
+          <p className="muted">
+            Annotations as feedback records (JSONL), one per annotator and item.
+          </p>
           <div className="row">
             <a className="btn primary" href={`/api/admin/projects/${projectId}/export`} download>
               All annotations

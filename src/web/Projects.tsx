@@ -62,7 +62,13 @@ function NewUserForm() {
       </label>
       <label className="field">
         <span>Password (8+ characters)</span>
-        <input type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        <input
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
       </label>
       <label className="field">
         <span>Role</span>
@@ -98,7 +104,9 @@ export function ProjectsPage({ user }: { user: User }) {
       {error && <p className="error">{error}</p>}
       {projects && projects.length === 0 && (
         <p className="muted">
-          {user.role === "admin" ? "No projects yet: create one below." : "No projects are assigned to you yet."}
+          {user.role === "admin"
+            ? "No projects yet: create one below."
+            : "No projects are assigned to you yet."}
         </p>
       )}
       <ul className="project-list">

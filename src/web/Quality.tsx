@@ -12,8 +12,19 @@ interface QualityReport {
     disliked: number;
     last_active: string | null;
   }[];
-  pairs: { a: string; b: string; shared_items: number; span_f1: number | null; label_agreement: number | null }[];
-  annotators: { annotator: string; shared_items: number; span_f1: number | null; label_agreement: number | null }[];
+  pairs: {
+    a: string;
+    b: string;
+    shared_items: number;
+    span_f1: number | null;
+    label_agreement: number | null;
+  }[];
+  annotators: {
+    annotator: string;
+    shared_items: number;
+    span_f1: number | null;
+    label_agreement: number | null;
+  }[];
 }
 
 function pct(x: number | null): string {
@@ -34,15 +45,20 @@ export function QualityPage({ projectId }: { projectId: string }) {
       .catch((err: Error) => setError(err.message));
   }, [projectId]);
 
-  if (error) return <div className="page"><p className="error">{error}</p></div>;
+  if (error)
+    return (
+      <div className="page">
+        <p className="error">{error}</p>
+      </div>
+    );
   if (!report) return <div className="page muted">Loading…</div>;
   return (
     <div className="page">
       <h1>Quality</h1>
       <p className="muted">
-        <a href={`#/p/${projectId}/manage`}>manage</a> · Agreement counts items both annotators marked
-        done. Span F1 compares the code points each one marked; label agreement is the share of
-        jointly marked code points with the same label.
+        <a href={`#/p/${projectId}/manage`}>manage</a> · Agreement counts items both annotators
+        marked done. Span F1 compares the code points each one marked; label agreement is the share
+        of jointly marked code points with the same label.
       </p>
       <h2>Progress</h2>
       <table className="table">
@@ -63,7 +79,10 @@ export function QualityPage({ projectId }: { projectId: string }) {
               <td>
                 {p.done} / {p.items}
                 <div className="progress">
-                  <div className="progress-bar" style={{ width: `${p.items ? (100 * p.done) / p.items : 0}%` }} />
+                  <div
+                    className="progress-bar"
+                    style={{ width: `${p.items ? (100 * p.done) / p.items : 0}%` }}
+                  />
                 </div>
               </td>
               <td>{p.started}</td>

@@ -21,7 +21,7 @@ export interface ResponseTextProps {
   active: number | null;
   onActivate(index: number): void;
   onSelect(): void;
-  textRef: RefObject<HTMLDivElement | null>;
+  textRef: RefObject<HTMLElement | null>;
 }
 
 function segmentStyle(seg: Segment, spans: Span[], active: number | null): CSSProperties {
@@ -49,7 +49,7 @@ export function ResponseText(props: ResponseTextProps) {
   const { text, spans, active, numbers } = props;
   const segments = buildSegments(text, spans);
 
-  function handleClick(event: React.MouseEvent<HTMLDivElement>) {
+  function handleClick(event: React.MouseEvent<HTMLElement>) {
     const selection = window.getSelection();
     if (selection && !selection.isCollapsed) return;
     const target = (event.target as HTMLElement).closest<HTMLElement>("[data-seg]");
@@ -64,12 +64,11 @@ export function ResponseText(props: ResponseTextProps) {
   }
 
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: text selection surface with key handling on the page
-    <div
+    <section
       ref={props.textRef}
       className="response"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: focusable so the keyboard can select text
       tabIndex={0}
-      role="document"
       aria-label="Response text; select text, then press L or D"
       data-testid="response"
       onMouseUp={props.onSelect}
@@ -85,12 +84,16 @@ export function ResponseText(props: ResponseTextProps) {
             data-badge={badge || undefined}
             className={seg.code ? "seg code" : "seg"}
             style={segmentStyle(seg, spans, active)}
-            title={seg.covers.length > 0 ? seg.covers.map((i) => `#${numbers[i]} ${spans[i].label}`).join(" › ") : undefined}
+            title={
+              seg.covers.length > 0
+                ? seg.covers.map((i) => `#${numbers[i]} ${spans[i].label}`).join(" › ")
+                : undefined
+            }
           >
             {seg.text}
           </span>
         );
       })}
-    </div>
+    </section>
   );
 }

@@ -38,7 +38,10 @@ export function SpanPanel(props: SpanPanelProps) {
           <>
             <div className="selection-text" data-testid="pending-selection">
               “{excerpt(cps.slice(pending.start, pending.end).join(""), 90)}”
-              <span className="muted"> {pending.start}–{pending.end}</span>
+              <span className="muted">
+                {" "}
+                {pending.start}–{pending.end}
+              </span>
             </div>
             <div className="row">
               <button
@@ -60,7 +63,9 @@ export function SpanPanel(props: SpanPanelProps) {
             </div>
           </>
         ) : (
-          <div className="muted">Select text in the answer, then press L (liked) or D (disliked).</div>
+          <div className="muted">
+            Select text in the answer, then press L (liked) or D (disliked).
+          </div>
         )}
       </section>
 
@@ -70,17 +75,17 @@ export function SpanPanel(props: SpanPanelProps) {
           const span = spans[i];
           const isActive = i === active;
           return (
+            // biome-ignore lint/a11y/useKeyWithClickEvents: focus inside the card selects it for the keyboard
             <li
               key={`${span.start}-${span.end}-${i}`}
               className={`span-card ${span.label}${isActive ? " active" : ""}`}
               data-testid={`span-card-${numbers[i]}`}
               onFocusCapture={() => props.onActivate(i)}
               onClick={() => props.onActivate(i)}
-              onKeyDown={undefined}
             >
               <div className="span-head">
                 <span className="span-number">#{numbers[i]}</span>
-                <div className="seg-toggle" role="group" aria-label="label">
+                <div className="seg-toggle">
                   <button
                     type="button"
                     className={span.label === "liked" ? "on liked" : ""}
@@ -125,7 +130,9 @@ export function SpanPanel(props: SpanPanelProps) {
                   data-testid={`comment-${numbers[i]}`}
                   rows={2}
                   value={span.comment ?? ""}
-                  placeholder={span.label === "disliked" ? "What is wrong here?" : "What is good here?"}
+                  placeholder={
+                    span.label === "disliked" ? "What is wrong here?" : "What is good here?"
+                  }
                   onChange={(e) => props.onChange(i, { comment: e.target.value || undefined })}
                 />
               </label>
@@ -139,7 +146,9 @@ export function SpanPanel(props: SpanPanelProps) {
                     value={span.suggestion ?? ""}
                     placeholder="Optional: the text you would write instead"
                     onChange={(e) =>
-                      props.onChange(i, { suggestion: e.target.value === "" ? undefined : e.target.value })
+                      props.onChange(i, {
+                        suggestion: e.target.value === "" ? undefined : e.target.value,
+                      })
                     }
                   />
                 </label>

@@ -39,7 +39,12 @@ export interface ItemView {
     response: string;
     metadata: Record<string, unknown> | null;
   };
-  annotation: { spans: Span[]; submitted: boolean; revision: number; updated_at: string | null } | null;
+  annotation: {
+    spans: Span[];
+    submitted: boolean;
+    revision: number;
+    updated_at: string | null;
+  } | null;
   chains: Chain[];
 }
 

@@ -2,7 +2,7 @@
 // draft, then sent to the server after a short pause. A failed save keeps the draft and
 // retries with growing pauses (and at once when the browser comes back online); a draft left
 // over from a reload or a lost connection is sent again when the page opens.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import type { Span } from "../feedback/schema.js";
 import { ApiError, loadSession, saveAnnotation } from "./api.js";
 
@@ -88,113 +88,121 @@ export interface Autosave {
   flush(): Promise<boolean>;
 }
 
-/** Keeps `initial` (the server's annotation, or a leftover draft) saved as it changes. */
-export function useAutosave(username: string, itemId: string, initial: Draft): Autosave {
-  const leftover = useRef(readDraft(username, itemId));
-  const [draft, setDraft] = useState<Draft>(leftover.current ?? initial);
-  const [status, setStatus] = useState<SaveStatus>(
-    leftover.current ? { kind: "pending" } : { kind: "saved" },
-  );
-  const current = useRef(draft);
-  const rev = useRef(leftover.current ? 1 : 0);
-  const savedRev = useRef(0);
-  const inflight = useRef<Promise<boolean> | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const attempt = useRef(0);
-  const alive = useRef(true);
+/** Saves one item's drafts in order, one request at a time, retrying until stored. */
+class DraftSaver {
+  draft: Draft;
+  status: SaveStatus;
+  private rev: number;
+  private savedRev = 0;
+  private inflight: Promise<boolean> | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private attempt = 0;
+  private listener: (() => void) | null = null;
 
-  const report = useCallback((s: SaveStatus) => {
-    if (alive.current) setStatus(s);
-  }, []);
+  constructor(
+    private readonly username: string,
+    private readonly itemId: string,
+    initial: Draft,
+  ) {
+    const leftover = readDraft(username, itemId);
+    this.draft = leftover ?? initial;
+    this.rev = leftover ? 1 : 0;
+    this.status = leftover ? { kind: "pending" } : { kind: "saved" };
+  }
 
-  const save = useCallback(async (): Promise<boolean> => {
-    clearTimeout(timer.current);
-    if (inflight.current) await inflight.current;
-    if (savedRev.current >= rev.current) return true;
-    const sending = rev.current;
-    const body = current.current;
-    report({ kind: "saving" });
+  /** Starts reporting to `listener` and sends a leftover draft. */
+  start(listener: () => void): void {
+    this.listener = listener;
+    window.addEventListener("online", this.onOnline);
+    if (this.rev > this.savedRev) this.schedule(0);
+  }
 
-    const run = (async function sendDraft(): Promise<boolean> {
+  /** Stops reporting; whatever is unsaved is sent now and stays in localStorage until stored. */
+  stop(): void {
+    this.listener = null;
+    window.removeEventListener("online", this.onOnline);
+    clearTimeout(this.timer);
+    if (this.savedRev < this.rev) void this.flush();
+  }
+
+  update = (next: Draft): void => {
+    this.draft = next;
+    this.rev++;
+    writeDraft(this.username, this.itemId, next);
+    this.attempt = 0;
+    this.report({ kind: "pending" });
+    this.schedule(DEBOUNCE_MS);
+  };
+
+  flush = async (): Promise<boolean> => {
+    clearTimeout(this.timer);
+    if (this.inflight) await this.inflight;
+    if (this.savedRev >= this.rev) return true;
+    this.inflight = this.send(this.rev, this.draft);
+    const ok = await this.inflight;
+    this.inflight = null;
+    return ok && this.savedRev >= this.rev;
+  };
+
+  private onOnline = (): void => {
+    if (this.savedRev < this.rev) void this.flush();
+  };
+
+  private async send(sending: number, body: Draft): Promise<boolean> {
+    this.report({ kind: "saving" });
+    try {
+      await saveAnnotation(this.itemId, body.spans, body.submitted);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 403)) return this.failed(err);
+      // a stale CSRF token (e.g. after logging in elsewhere): fetch it once and retry
+      await loadSession().catch(() => null);
       try {
-        await saveAnnotation(itemId, body.spans, body.submitted);
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 403) {
-          // a stale CSRF token (e.g. after logging in elsewhere): fetch it once and retry
-          await loadSession().catch(() => null);
-          try {
-            await saveAnnotation(itemId, body.spans, body.submitted);
-          } catch (again) {
-            return failed(again);
-          }
-        } else return failed(err);
+        await saveAnnotation(this.itemId, body.spans, body.submitted);
+      } catch (again) {
+        return this.failed(again);
       }
-      savedRev.current = Math.max(savedRev.current, sending);
-      attempt.current = 0;
-      if (savedRev.current >= rev.current) {
-        removeDraft(username, itemId);
-        report({ kind: "saved" });
-      } else schedule(DEBOUNCE_MS);
-      return true;
-    })();
-    inflight.current = run;
-    const ok = await run;
-    inflight.current = null;
-    return ok && savedRev.current >= rev.current;
-  }, [itemId, username, report]);
+    }
+    this.savedRev = Math.max(this.savedRev, sending);
+    this.attempt = 0;
+    if (this.savedRev >= this.rev) {
+      removeDraft(this.username, this.itemId);
+      this.report({ kind: "saved" });
+    } else this.schedule(DEBOUNCE_MS);
+    return true;
+  }
 
-  function failed(err: unknown): false {
+  private failed(err: unknown): false {
     const e = err instanceof ApiError ? err : new ApiError(0, String(err));
     if (e.status === 422 || e.status === 404) {
-      const detail = e.problems[0]?.message ?? e.message;
-      report({ kind: "error", message: detail });
+      this.report({ kind: "error", message: e.problems[0]?.message ?? e.message });
       return false;
     }
     const message = e.status === 401 ? "logged out: sign in again in another tab" : e.message;
-    attempt.current++;
-    const wait = Math.min(30, 2 ** Math.min(attempt.current, 5));
-    report({ kind: "retrying", message, inSeconds: wait });
-    schedule(wait * 1000);
+    this.attempt++;
+    const wait = Math.min(30, 2 ** Math.min(this.attempt, 5));
+    this.report({ kind: "retrying", message, inSeconds: wait });
+    this.schedule(wait * 1000);
     return false;
   }
 
-  function schedule(ms: number): void {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => void save(), ms);
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), ms);
   }
 
-  const update = useCallback(
-    (next: Draft) => {
-      current.current = next;
-      rev.current++;
-      writeDraft(username, itemId, next);
-      setDraft(next);
-      report({ kind: "pending" });
-      attempt.current = 0;
-      schedule(DEBOUNCE_MS);
-    },
-    // schedule only reads refs
-    // eslint-disable-next-line
-    [username, itemId, report],
-  );
+  private report(status: SaveStatus): void {
+    this.status = status;
+    this.listener?.();
+  }
+}
 
+/** Keeps `initial` (the server's annotation, or a leftover draft) saved as it changes. */
+export function useAutosave(username: string, itemId: string, initial: Draft): Autosave {
+  const [saver] = useState(() => new DraftSaver(username, itemId, initial));
+  const [, redraw] = useState(0);
   useEffect(() => {
-    alive.current = true;
-    if (leftover.current) schedule(0);
-    const online = () => {
-      if (savedRev.current < rev.current) void save();
-    };
-    window.addEventListener("online", online);
-    return () => {
-      alive.current = false;
-      window.removeEventListener("online", online);
-      clearTimeout(timer.current);
-      // leaving the item: send what is left now; the draft stays until it is stored
-      if (savedRev.current < rev.current) void save();
-    };
-    // runs once per item
-    // eslint-disable-next-line
-  }, []);
-
-  return { draft, status, update, flush: save };
+    saver.start(() => redraw((n) => n + 1));
+    return () => saver.stop();
+  }, [saver]);
+  return { draft: saver.draft, status: saver.status, update: saver.update, flush: saver.flush };
 }

@@ -10,12 +10,15 @@ export function navigate(path: string, replace = false): void {
   } else window.location.hash = path;
 }
 
+function readRoute(): string[] {
+  return window.location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
+}
+
 /** The current route as path segments, updated on navigation. */
 export function useRoute(): string[] {
-  const read = () => window.location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
-  const [route, setRoute] = useState(read);
+  const [route, setRoute] = useState(readRoute);
   useEffect(() => {
-    const onChange = () => setRoute(read());
+    const onChange = () => setRoute(readRoute());
     window.addEventListener("hashchange", onChange);
     return () => window.removeEventListener("hashchange", onChange);
   }, []);

@@ -32,7 +32,8 @@ const items = [
 ];
 
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`browser tests skipped: ${CHROMIUM} is missing (apt install chromium)`);
+if (!hasChromium)
+  console.warn(`browser tests skipped: ${CHROMIUM} is missing (apt install chromium)`);
 
 describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", () => {
   let webRoot: string;
@@ -60,7 +61,11 @@ describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", 
     const project = await createProject(store, { name: "browser" });
     projectId = project.id;
     const parsed = parseItemLines(items.map((i) => JSON.stringify(i)).join("\n"));
-    await importRecords(store, project.id, parsed.records.map((r) => r.record));
+    await importRecords(
+      store,
+      project.id,
+      parsed.records.map((r) => r.record),
+    );
     await assignUser(store, project.id, ann.id);
     const rows = await store.db.selectFrom("items").select(["id", "ext_id"]).execute();
     for (const r of rows) itemIds.set(r.ext_id, r.id);
@@ -106,7 +111,9 @@ describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", 
   }
 
   async function exported(ext: string): Promise<FeedbackRecord | undefined> {
-    const text = await (await admin.get(`/api/admin/projects/${projectId}/export?annotator=ann`)).text();
+    const text = await (
+      await admin.get(`/api/admin/projects/${projectId}/export?annotator=ann`)
+    ).text();
     return text
       .split("\n")
       .filter(Boolean)
@@ -116,7 +123,8 @@ describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", 
 
   async function waitSaved(page: Page): Promise<void> {
     await page.waitForFunction(
-      () => document.querySelector("[data-testid=save-status]")?.textContent === "All changes saved",
+      () =>
+        document.querySelector("[data-testid=save-status]")?.textContent === "All changes saved",
     );
   }
 
@@ -157,9 +165,9 @@ describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", 
     await page.mouse.move(last.x + last.width / 2, last.y + last.height / 2, { steps: 8 });
     await page.mouse.move(last.x + last.width - 1, last.y + last.height / 2);
     await page.mouse.up();
-    await expect.poll(() => page.locator("[data-testid=pending-selection]").textContent()).toContain(
-      "dear world",
-    );
+    await expect
+      .poll(() => page.locator("[data-testid=pending-selection]").textContent())
+      .toContain("dear world");
 
     await page.keyboard.press("d");
     await page.locator("[data-testid=comment-1]").fill(`Too cosy ${XSS}`);
@@ -175,7 +183,14 @@ describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", 
     // 👋🏽 is two code points (four UTF-16 units): "dear world" starts at code point 16
     const record = await exported("emoji");
     expect(record?.spans).toEqual([
-      { start: 16, end: 26, label: "disliked", text: "dear world", comment: `Too cosy ${XSS}`, suggestion: "planet" },
+      {
+        start: 16,
+        end: 26,
+        label: "disliked",
+        text: "dear world",
+        comment: `Too cosy ${XSS}`,
+        suggestion: "planet",
+      },
     ]);
     const cps = Array.from(record!.response);
     expect(cps.slice(16, 26).join("")).toBe("dear world");
@@ -188,8 +203,12 @@ describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", 
     for (let i = 0; i < 4; i++) await page.keyboard.press("Shift+ArrowRight");
     await page.keyboard.press("l");
     await waitSaved(page);
-    expect(await page.locator("[data-testid=span-card-1]").getAttribute("class")).toContain("liked");
-    expect((await exported("keys"))?.spans).toEqual([{ start: 0, end: 4, label: "liked", text: "🎉abc" }]);
+    expect(await page.locator("[data-testid=span-card-1]").getAttribute("class")).toContain(
+      "liked",
+    );
+    expect((await exported("keys"))?.spans).toEqual([
+      { start: 0, end: 4, label: "liked", text: "🎉abc" },
+    ]);
     await page.close();
   });
 
@@ -204,7 +223,9 @@ describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", 
     await page.keyboard.press("d");
     await page.locator("[data-testid=comment-1]").fill("kept offline");
     await page.waitForFunction(() =>
-      document.querySelector("[data-testid=save-status]")?.textContent?.includes("kept on this device"),
+      document
+        .querySelector("[data-testid=save-status]")
+        ?.textContent?.includes("kept on this device"),
     );
 
     await page.reload();
