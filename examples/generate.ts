@@ -108,7 +108,7 @@ function toArgilla(record: FeedbackRecord) {
             end: s.end,
             label: s.label === "liked" ? "good" : "factual_error",
           })),
-          user_id: "5e3c…a1",
+          user_id: "5e3c1f2a-9b7d-4c1e-8a55-0f3d2b6c71a1",
           status: "submitted",
         },
       ],
