@@ -107,3 +107,20 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+/**
+ * A signal for one request that aborts with `parent`; call `release` when the request ends.
+ * Passing a long-lived run signal straight to every request would pile one listener per
+ * request onto it, and adding listeners gets slower as they pile up.
+ */
+export function requestSignal(parent?: AbortSignal): { signal?: AbortSignal; release(): void } {
+  if (!parent) return { signal: undefined, release() {} };
+  const controller = new AbortController();
+  if (parent.aborted) controller.abort(parent.reason);
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => parent.removeEventListener("abort", onAbort),
+  };
+}

@@ -3,7 +3,7 @@
 import type { Logger } from "../common/logger.js";
 import { silentLogger } from "../common/logger.js";
 import type { Completer, Completion, CompletionRequest } from "./completion.js";
-import { type RateLimiter, Semaphore, sharedRateLimiter } from "./limits.js";
+import { type RateLimiter, requestSignal, Semaphore, sharedRateLimiter } from "./limits.js";
 import type { RetryOptions } from "./retry.js";
 import { isRetryableStatus, parseRetryAfter, ServerCallError, withRetries } from "./retry.js";
 
@@ -85,8 +85,9 @@ export class OllamaCompleter implements Completer {
     };
 
     // one attempt, bounded by the timeout and by the caller's signal
+    const linked = requestSignal(signal);
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 300_000);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const combined = linked.signal ? AbortSignal.any([linked.signal, timeout]) : timeout;
     let response: Response;
     let raw: string;
     try {
@@ -106,6 +107,8 @@ export class OllamaCompleter implements Completer {
         undefined,
         true,
       );
+    } finally {
+      linked.release();
     }
 
     let parsed: OllamaChatResponse | undefined;

@@ -5,7 +5,7 @@ import OpenAI from "openai";
 import type { Logger } from "../common/logger.js";
 import { silentLogger } from "../common/logger.js";
 import type { Completer, Completion, CompletionRequest } from "./completion.js";
-import { type RateLimiter, Semaphore, sharedRateLimiter } from "./limits.js";
+import { type RateLimiter, requestSignal, Semaphore, sharedRateLimiter } from "./limits.js";
 import type { RetryOptions } from "./retry.js";
 import { isRetryableStatus, parseRetryAfter, ServerCallError, withRetries } from "./retry.js";
 
@@ -110,8 +110,9 @@ export class OpenAICompleter implements Completer {
   private async once(request: CompletionRequest, signal?: AbortSignal): Promise<Completion> {
     const useSchema = request.schema !== undefined && this.structured !== "off";
     const body = buildChatBody(this.model, request, useSchema);
+    const linked = requestSignal(signal);
     try {
-      const response = await this.client.chat.completions.create(body, { signal });
+      const response = await this.client.chat.completions.create(body, { signal: linked.signal });
       return readCompletion(response, useSchema);
     } catch (err) {
       // a server without structured output: remember it and ask again in plain text
@@ -129,6 +130,8 @@ export class OpenAICompleter implements Completer {
         return this.once(request, signal);
       }
       throw err;
+    } finally {
+      linked.release();
     }
   }
 }

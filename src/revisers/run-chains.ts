@@ -94,7 +94,7 @@ export async function runChains(options: RunChainsOptions): Promise<RunChainsRep
   // a failure of one record stops the others
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  // every request in flight listens on the one signal
+  // every record in flight listens on the one signal
   setMaxListeners(0, signal);
   let failure: unknown;
 
