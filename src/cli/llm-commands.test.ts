@@ -84,6 +84,41 @@ describe("redline chains --reviser openai, killed with SIGKILL and run again", (
   });
 });
 
+describe("redline chains --batch", () => {
+  it("runs the chains through the Batch API, one batch per round of spans", async () => {
+    server = await startFakeOpenAI({ batchPolls: 1 });
+    const work = mkdtempSync(join(tmpdir(), "redline-batch-cli-"));
+    const input = join(work, "feedback.jsonl");
+    writeFileSync(
+      input,
+      makeRecords(3, 2)
+        .map((r) => `${JSON.stringify(r)}\n`)
+        .join(""),
+    );
+    const out = join(work, "chains.jsonl");
+    const result = await run([
+      "chains",
+      input,
+      "-o",
+      out,
+      "--reviser",
+      "openai",
+      "--model",
+      "fake-model",
+      "--base-url",
+      server.url,
+      "--batch",
+      "--poll-interval",
+      "0.01",
+    ]);
+    expect(result.stderr).toContain("3 chains (3 complete, 0 stopped) in 3 rounds");
+    expect(result.code).toBe(0);
+    expect(server.requests.filter((r) => r.path === "/batches")).toHaveLength(2);
+    const chains = readFileSync(out, "utf8").trim().split("\n");
+    expect(chains).toHaveLength(3);
+  });
+});
+
 describe("redline sample and redline finetune", () => {
   it("samples answers to annotate, then hands pairs to a DPO fine-tuning job", async () => {
     server = await startFakeOpenAI({ jobPolls: 2 });
