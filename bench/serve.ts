@@ -8,7 +8,7 @@
 // Afterwards the store is read back: every acknowledged save must be there (insert: one row
 // per acknowledged item; update: revisions == acknowledged saves). --profile DIR writes a CPU
 // profile of the server there.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,6 +57,9 @@ if (args.child) {
     webRoot: "/nonexistent",
   });
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+  process.on("message", function sendCpu() {
+    process.send?.(process.cpuUsage());
+  });
   process.once("SIGTERM", async () => {
     await server.close();
     await store.close();
@@ -78,6 +81,8 @@ interface PhaseResult {
   p99_ms: number;
   max_ms: number;
   req_per_s: number;
+  /** server CPU time per request: what one free core could sustain is 1e6 / this */
+  server_cpu_us: number;
   stored: number;
   lost: number;
 }
@@ -131,10 +136,10 @@ async function main(): Promise<void> {
       db,
       ...(schema ? ["--schema", schema] : []),
     ],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    { stdio: ["ignore", "pipe", "inherit", "ipc"] },
   );
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.once("data", (d: Buffer) => resolve(JSON.parse(d.toString()).url));
+    child.stdout!.once("data", (d: Buffer) => resolve(JSON.parse(d.toString()).url));
     child.once("exit", (code) => reject(new Error(`bench:serve: server exited with ${code}`)));
   });
 
@@ -153,10 +158,12 @@ async function main(): Promise<void> {
     await store.db.deleteFrom("annotations").execute();
 
     const results: PhaseResult[] = [];
+    let cpu = await serverCpu(child);
     const insert = await run(url, headers, connections, saves, insertIds, "insert");
-    results.push(await checkInserts(store, insert, response));
+    results.push(await checkInserts(store, insert, response, (await serverCpu(child)) - cpu));
+    cpu = await serverCpu(child);
     const update = await run(url, headers, connections, saves, updateIds, "update");
-    results.push(await checkUpdates(store, update, updateIds));
+    results.push(await checkUpdates(store, update, updateIds, (await serverCpu(child)) - cpu));
     report(store.kind, connections, results);
   } finally {
     child.kill("SIGTERM");
@@ -165,6 +172,17 @@ async function main(): Promise<void> {
     await store.close();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** CPU time the server process has used so far, in microseconds. */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once("message", (m) => {
+      const usage = m as NodeJS.CpuUsage;
+      resolve(usage.user + usage.system);
+    });
+    child.send("cpu");
+  });
 }
 
 interface Run {
@@ -226,7 +244,7 @@ function run(
   });
 }
 
-function summarize(r: Run, stored: number, lost: number): PhaseResult {
+function summarize(r: Run, stored: number, lost: number, cpuUs: number): PhaseResult {
   const total = [...r.acked.values()].reduce((a, b) => a + b, 0);
   return {
     phase: r.phase,
@@ -240,12 +258,18 @@ function summarize(r: Run, stored: number, lost: number): PhaseResult {
     p99_ms: r.result.latency.p99,
     max_ms: r.result.latency.max,
     req_per_s: Math.round(r.result.requests.average),
+    server_cpu_us: Math.round(cpuUs / Math.max(1, r.result.requests.total)),
     stored,
     lost,
   };
 }
 
-async function checkInserts(store: Store, r: Run, response: string): Promise<PhaseResult> {
+async function checkInserts(
+  store: Store,
+  r: Run,
+  response: string,
+  cpuUs: number,
+): Promise<PhaseResult> {
   void response;
   const rows = await store.db.selectFrom("annotations").select(["item_id", "spans"]).execute();
   const byItem = new Map(rows.map((row) => [row.item_id, row.spans]));
@@ -254,10 +278,15 @@ async function checkInserts(store: Store, r: Run, response: string): Promise<Pha
     const spans = byItem.get(id);
     if (!spans || !(JSON.parse(spans) as unknown[]).length) lost++;
   }
-  return summarize(r, rows.length, lost);
+  return summarize(r, rows.length, lost, cpuUs);
 }
 
-async function checkUpdates(store: Store, r: Run, ids: string[]): Promise<PhaseResult> {
+async function checkUpdates(
+  store: Store,
+  r: Run,
+  ids: string[],
+  cpuUs: number,
+): Promise<PhaseResult> {
   const rows = await store.db
     .selectFrom("annotations")
     .select(["item_id", "revision"])
@@ -271,7 +300,7 @@ async function checkUpdates(store: Store, r: Run, ids: string[]): Promise<PhaseR
     stored += Math.min(have, n);
     if (have < n) lost += n - have;
   }
-  return summarize(r, stored, lost);
+  return summarize(r, stored, lost, cpuUs);
 }
 
 function report(kind: string, connections: number, results: PhaseResult[]): void {
@@ -289,6 +318,7 @@ function report(kind: string, connections: number, results: PhaseResult[]): void
     "p99_ms",
     "max_ms",
     "req_per_s",
+    "server_cpu_us",
   ];
   const table = [cols.map(String), ...results.map((r) => cols.map((c) => String(r[c])))];
   const widths = cols.map((_, i) => Math.max(...table.map((row) => row[i].length)));

@@ -97,7 +97,7 @@ export function createAdminApi(deps: AppDeps): Hono<AppEnv> {
   api.post("/projects/:pid/items", async function addItems(c) {
     const pid = c.req.param("pid");
     if (!(await getProject(store, pid))) return fail(c, 404, `no project ${pid}`);
-    const body = JsonlBody.safeParse(await readJson(c));
+    const body = JsonlBody.safeParse(await readJson(c, deps.maxImportBytes));
     if (!body.success) return fail(c, 400, 'send JSON like {"jsonl": "<one record per line>"}');
     const parsed = parseItemLines(body.data.jsonl);
     if (parsed.problems.length > 0) {
@@ -118,7 +118,7 @@ export function createAdminApi(deps: AppDeps): Hono<AppEnv> {
   api.post("/projects/:pid/chains", async function addChains(c) {
     const pid = c.req.param("pid");
     if (!(await getProject(store, pid))) return fail(c, 404, `no project ${pid}`);
-    const body = JsonlBody.safeParse(await readJson(c));
+    const body = JsonlBody.safeParse(await readJson(c, deps.maxImportBytes));
     if (!body.success) return fail(c, 400, 'send JSON like {"jsonl": "<one chain per line>"}');
     const parsed = parseChainLines(body.data.jsonl);
     if (parsed.problems.length > 0) {

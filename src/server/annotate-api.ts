@@ -86,7 +86,8 @@ export function createAnnotateApi(deps: AppDeps): Hono<AppEnv> {
       submitted: body.data.submitted,
     });
     if (!result.ok) return fail(c, 422, "some spans do not fit the response", result.problems);
-    return c.json({ annotation: result.annotation });
+    const { spans: _, ...saved } = result.annotation;
+    return c.json({ annotation: saved });
   });
 
   return api;

@@ -2,14 +2,13 @@
 // Use createApp for in-process requests (tests) and startServer (serve.ts) to listen.
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { type Logger, silentLogger } from "../common/logger.js";
 import type { Store } from "../store/index.js";
 import { createAdminApi } from "./admin-api.js";
 import { createAnnotateApi } from "./annotate-api.js";
 import { type AuthOptions, createAuth } from "./auth.js";
-import { type AppEnv, fail } from "./context.js";
+import { type AppEnv, BodyTooLargeError, fail } from "./context.js";
 import { serveWebApp } from "./static-files.js";
 
 /** Where the web app is built by default (`npm run build:web`). */
@@ -41,36 +40,27 @@ export const CONTENT_SECURITY_POLICY = [
 /** Builds the server app on an open store. */
 export function createApp(options: AppOptions): Hono<AppEnv> {
   const logger = options.logger ?? silentLogger;
-  const deps = { store: options.store, logger };
+  const deps = {
+    store: options.store,
+    logger,
+    maxImportBytes: options.maxImportBytes ?? 64 * 1024 * 1024,
+  };
   const auth = createAuth(deps, options);
   const app = new Hono<AppEnv>();
 
   app.use("*", async function securityHeaders(c, next) {
-    await next();
     c.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     c.header("X-Content-Type-Options", "nosniff");
     c.header("X-Frame-Options", "DENY");
     c.header("Referrer-Policy", "no-referrer");
     c.header("Cross-Origin-Opener-Policy", "same-origin");
+    await next();
   });
 
-  // api: size limits, session, csrf, then the routes by role
-  const importLimit = options.maxImportBytes ?? 64 * 1024 * 1024;
-  const smallLimit = bodyLimit({
-    maxSize: 4 * 1024 * 1024,
-    onError: (c) => fail(c, 413, "request body too large (4 MiB at most)"),
-  });
-  const largeLimit = bodyLimit({
-    maxSize: importLimit,
-    onError: (c) => fail(c, 413, `file too large (${importLimit} bytes at most)`),
-  });
-  app.use("/api/*", async function limitBody(c, next) {
-    const isImport = /^\/api\/admin\/projects\/[^/]+\/(items|chains)$/.test(c.req.path);
-    return (isImport ? largeLimit : smallLimit)(c, next);
-  });
+  // api: session, csrf, then the routes by role
   app.use("/api/*", async function noStore(c, next) {
-    await next();
     c.header("Cache-Control", "no-store");
+    await next();
   });
   app.use("/api/*", auth.session);
   app.use("/api/*", auth.csrf);
@@ -88,6 +78,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   app.onError(function handleError(err, c) {
     if (err instanceof HTTPException) return err.getResponse();
+    if (err instanceof BodyTooLargeError) return fail(c, 413, err.message);
     logger.error(`${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
     return fail(c, 500, "internal error; the server log has the details");
   });

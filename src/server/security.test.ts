@@ -110,6 +110,12 @@ describe("API security", () => {
     expect(user!.password_hash).not.toContain(PASSWORD);
   });
 
+  it("refuses a body over the size limit", async () => {
+    const huge = "x".repeat(4 * 1024 * 1024 + 10);
+    const res = await admin.send("POST", "/api/admin/projects", { name: huge });
+    expect(res.status).toBe(413);
+  });
+
   it("serves untrusted text only as JSON, and pages under a script policy", async () => {
     const queue = (await (await admin.get(`/api/projects/${pid}/queue`)).json()) as {
       queue: { id: string }[];
