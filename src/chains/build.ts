@@ -32,6 +32,8 @@ export function remapRange(range: Range, edited: Range, length: number): Range {
   const [a, b] = range;
   if (b <= s) return [a, b];
   if (a >= e) return [a + delta, b + delta];
+  // an empty range inside the edit stays empty, at its start
+  if (a === b) return [s, s];
   const start = a <= s ? a : a >= e ? a + delta : s;
   const end = b >= e ? b + delta : s + length;
   return [start, Math.max(start, end)];
