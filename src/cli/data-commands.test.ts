@@ -200,3 +200,21 @@ describe("redline data path", () => {
     expect(again.code).toBe(0);
   });
 });
+
+describe("redline start", () => {
+  it("runs the data path on the examples and prints one table row per stage", async () => {
+    const out = mkdtempSync(join(tmpdir(), "redline-start-"));
+    const run = await inProcess("start", "--out", out);
+    expect(run.code).toBe(0);
+    const rows = run.stdout.split("\n").filter((l) => /^(validate|chains|pairs|export)/.test(l));
+    expect(rows.map((r) => r.split(/\s{2,}/).slice(0, 5))).toEqual([
+      ["validate", "examples/feedback.jsonl", "25", "25", "0"],
+      ["validate", "examples/broken.jsonl", "14", "2", "12"],
+      ["chains", "examples/feedback.jsonl", "25", "25", "0"],
+      ["pairs chain", `${out}/chains.jsonl`, "25", "30", "0"],
+      ["pairs ab", "examples/feedback.jsonl", "25", "4", "0"],
+      ["export trl", `${out}/pairs-chain.jsonl`, "30", "30", "0"],
+      ["export parquet", `${out}/pairs-chain.jsonl`, "30", "30", "0"],
+    ]);
+  });
+});
