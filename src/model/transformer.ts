@@ -50,9 +50,15 @@ function layerNorm(x: np.Array, w: np.Array, b: np.Array, eps: number): np.Array
     .add(b);
 }
 
-/** RMSNorm over the last axis: x / sqrt(mean(x^2) + eps) * w. */
+/**
+ * RMSNorm over the last axis: x / sqrt(mean(x^2) + eps) * w. The mean is taken as a product
+ * with a 1/d column: with `.mean` the engine's fusion made a Llama training step about twice
+ * as slow (the normed output feeds three projections).
+ */
 function rmsNorm(x: np.Array, w: np.Array, eps: number): np.Array {
-  const ms = x.ref.mul(x.ref).mean(-1, { keepdims: true });
+  const d = x.shape[x.ndim - 1];
+  const avg = np.full([d, 1], 1 / d, { dtype: x.dtype });
+  const ms = np.matmul(x.ref.mul(x.ref), avg); // [..., 1]
   return x.div(np.sqrt(ms.add(eps))).mul(w);
 }
 
