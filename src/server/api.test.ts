@@ -90,13 +90,28 @@ describe.each(kinds.map((k) => [k.name, k] as const))("API on %s", (_name, kind)
   it("reports bad import lines with line numbers and paths", async () => {
     const created = await admin.send("POST", "/api/admin/projects", { name: "bad" });
     const { project } = (await created.json()) as { project: { id: string } };
-    const bad = `${JSON.stringify({ id: "a", prompt: "p", response: "abc", spans: [{ start: 1, end: 9, label: "liked" }] })}\nnot json\n`;
+    const bad = [
+      JSON.stringify({
+        id: "a",
+        prompt: "p",
+        response: "abc",
+        spans: [{ start: 1, end: 9, label: "liked" }],
+      }),
+      "not json",
+      JSON.stringify({
+        id: "b",
+        prompt: "p",
+        response: "abc",
+        spans: [{ start: 0, end: 1, label: "disliked" }],
+      }),
+    ].join("\n");
     const res = await admin.send("POST", `/api/admin/projects/${project.id}/items`, { jsonl: bad });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { problems: { line: number; path: unknown[] }[] };
     expect(body.problems.map((p) => [p.line, p.path])).toEqual([
       [1, ["spans", 0, "end"]],
       [2, []],
+      [3, ["spans", 0]],
     ]);
   });
 
@@ -163,9 +178,30 @@ describe.each(kinds.map((k) => [k.name, k] as const))("API on %s", (_name, kind)
     const body = (await res.json()) as { problems: { code: string; path: unknown[] }[] };
     expect(body.problems.map((p) => [p.code, p.path.join(".")])).toEqual([
       ["text_mismatch", "spans.0.text"],
-      ["empty_span", "spans.1"],
+      ["inverted_span", "spans.1"],
       ["invalid_shape", "spans.2.label"],
     ]);
+  });
+
+  it("saves unfinished spans but marks an item done only when the validator accepts them", async () => {
+    const pid = await makeProject("done");
+    const ann = await addUser("ann");
+    await admin.send("PUT", `/api/admin/projects/${pid}/assignments/ann`);
+    const [, item] = await queueOf(ann, pid);
+    const url = `/api/items/${item.id}/annotation`;
+    const spans = [
+      { start: 0, end: 6, label: "disliked" },
+      { start: 3, end: 8, label: "disliked", comment: "overlaps" },
+    ];
+    expect((await ann.send("PUT", url, { spans })).status).toBe(200);
+    const done = await ann.send("PUT", url, { spans, submitted: true });
+    expect(done.status).toBe(422);
+    const body = (await done.json()) as { problems: { code: string; path: unknown[] }[] };
+    expect(body.problems.map((p) => [p.code, p.path])).toEqual([
+      ["missing_comment_and_suggestion", ["spans", 0]],
+      ["overlapping_spans", ["spans", 1]],
+    ]);
+    expect((await queueOf(ann, pid))[1].status).toBe("started");
   });
 
   it("keeps annotators to their assigned projects and out of admin routes", async () => {
@@ -229,7 +265,8 @@ describe.each(kinds.map((k) => [k.name, k] as const))("API on %s", (_name, kind)
     const [, item] = await queueOf(a, pid);
     const url = `/api/items/${item.id}/annotation`;
     await a.send("PUT", url, { spans: [{ start: 0, end: 4, label: "liked" }], submitted: true });
-    await b.send("PUT", url, { spans: [{ start: 2, end: 6, label: "disliked" }], submitted: true });
+    const disliked = { start: 2, end: 6, label: "disliked", comment: "no" };
+    await b.send("PUT", url, { spans: [disliked], submitted: true });
 
     const res = await admin.get(`/api/admin/projects/${pid}/quality`);
     const report = (await res.json()) as {

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { FeedbackRecord, Span } from "../feedback/schema.js";
 import type { Store } from "./open.js";
 import { toFeedbackRecord } from "./records.js";
-import { checkSpans, type SpanProblem } from "./spans.js";
+import { checkSpans, type SpanProblem, spanRuleErrors } from "./spans.js";
 
 /** An annotation as the app sees it. */
 export interface Annotation {
@@ -38,7 +38,7 @@ export interface SaveAnnotationOptions {
   annotator: string;
   /** the spans as submitted; checked against the response before anything is written */
   spans: unknown;
-  /** mark the item done (true) or reopen it (false); unchanged when omitted */
+  /** mark the item done (true; the spans must then pass the validator) or reopen it (false) */
   submitted?: boolean;
 }
 
@@ -54,6 +54,11 @@ export async function saveAnnotation(
 ): Promise<SaveResult> {
   const checked = checkSpans(options.item.response, options.spans);
   if (!checked.ok) return checked;
+  if (options.submitted) {
+    // a record marked done must pass the feedback validator, so the data path can use it
+    const problems = spanRuleErrors(options.item.response, checked.spans);
+    if (problems.length > 0) return { ok: false, problems };
+  }
 
   const now = new Date().toISOString();
   const spans = JSON.stringify(checked.spans);

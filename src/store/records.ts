@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Chain } from "../chains/types.js";
 import { type FeedbackRecord, FeedbackRecordSchema, type Prompt } from "../feedback/schema.js";
 import type { AnnotationTable, ItemTable } from "./database.js";
-import { checkSpans } from "./spans.js";
+import { checkSpans, spanRuleErrors } from "./spans.js";
 
 /** A feedback record whose spans may be missing: a plain item still to annotate. */
 export const ItemRecordSchema = FeedbackRecordSchema.partial({ spans: true });
@@ -47,9 +47,11 @@ export function parseItemLines(text: string): ParsedLines<ItemRecord> {
     seen.set(record.id, line);
     if (record.spans !== undefined) {
       const checked = checkSpans(record.response, record.spans);
-      if (!checked.ok) {
-        for (const p of checked.problems)
-          out.problems.push({ line, path: p.path, message: p.message });
+      const problems = checked.ok
+        ? spanRuleErrors(record.response, checked.spans)
+        : checked.problems;
+      if (problems.length > 0) {
+        for (const p of problems) out.problems.push({ line, path: p.path, message: p.message });
         return;
       }
     }

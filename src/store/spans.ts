@@ -1,11 +1,12 @@
 // Checks of feedback spans against the response they point into. Problems come back as data
 // (a code, a path and a message) so the API and the page can point at the exact span.
 import { codePointToUtf16Table } from "../feedback/codepoints.js";
+import { checkRecord } from "../feedback/rules.js";
 import { type Span, SpanSchema } from "../feedback/schema.js";
 
 /** One thing wrong with submitted spans. */
 export interface SpanProblem {
-  code: "invalid_shape" | "empty_span" | "out_of_range" | "text_mismatch" | "too_many";
+  code: "invalid_shape" | "inverted_span" | "out_of_range" | "text_mismatch" | "too_many" | string;
   /** where the problem is, e.g. ["spans", 2, "end"] */
   path: (string | number)[];
   message: string;
@@ -15,7 +16,8 @@ export interface SpanProblem {
 export const MAX_SPANS = 2000;
 
 /**
- * Parses `value` as a list of spans on `response` and checks each one: start < end,
+ * Parses `value` as a list of spans on `response` and checks each one: start <= end (an empty
+ * span marks an insertion point),
  * end within the response (in code points), and `text`, when given, equal to the slice.
  */
 export function checkSpans(
@@ -56,9 +58,9 @@ export function checkSpans(
       problems.push({ code: "out_of_range", path: ["spans", i, "end"], message });
       return;
     }
-    if (span.start >= span.end) {
-      const message = `span ${i} is empty or reversed (start ${span.start}, end ${span.end})`;
-      problems.push({ code: "empty_span", path: ["spans", i], message });
+    if (span.start > span.end) {
+      const message = `span ${i} starts at ${span.start}, after its end ${span.end}; swap them`;
+      problems.push({ code: "inverted_span", path: ["spans", i], message });
       return;
     }
     if (span.text !== undefined) {
@@ -73,4 +75,24 @@ export function checkSpans(
     spans.push(raw as Span);
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, spans };
+}
+
+/**
+ * The errors the feedback validator (src/feedback/rules.ts) finds in spans that already passed
+ * checkSpans: overlapping disliked spans, disliked spans with neither comment nor suggestion,
+ * cut line breaks. Work in progress may have them; a record marked done may not.
+ */
+export function spanRuleErrors(response: string, spans: Span[]): SpanProblem[] {
+  const record = { id: "check", prompt: "", response, spans };
+  return checkRecord(record, 0)
+    .filter((p) => p.severity === "error")
+    .map((p) => ({ code: p.code, path: ruleProblemPath(p.path), message: p.message }));
+}
+
+/** `spans[3].end` as ["spans", 3, "end"]. */
+function ruleProblemPath(path: string): (string | number)[] {
+  return path
+    .split(/[.[\]]/)
+    .filter((part) => part !== "")
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }

@@ -1,6 +1,7 @@
 // One item on the annotation page: the prompt, the answer to select spans in, the span panel,
 // the chain view, the keyboard shortcuts and the autosave status.
 import { useEffect, useRef, useState } from "react";
+import { checkRecord } from "../feedback/rules.js";
 import type { Prompt, Span } from "../feedback/schema.js";
 import type { ItemView } from "./api.js";
 import { type SaveStatus, useAutosave } from "./autosave.js";
@@ -36,6 +37,23 @@ function PromptView({ prompt }: { prompt: Prompt }) {
       ))}
     </div>
   );
+}
+
+/** What the feedback validator says about each span, by span index. */
+function spanProblems(
+  response: string,
+  spans: Span[],
+): Map<number, { severity: "error" | "warning"; message: string }[]> {
+  const out = new Map<number, { severity: "error" | "warning"; message: string }[]>();
+  for (const p of checkRecord({ id: "draft", prompt: "", response, spans }, 0)) {
+    const index = /^spans\[(\d+)\]/.exec(p.path);
+    if (!index) continue;
+    const i = Number(index[1]);
+    const list = out.get(i) ?? [];
+    list.push({ severity: p.severity, message: p.message });
+    out.set(i, list);
+  }
+  return out;
 }
 
 function statusText(s: SaveStatus): string {
@@ -74,7 +92,9 @@ export function ItemEditor(props: ItemEditorProps) {
   const [tab, setTab] = useState<"answer" | "chains">("answer");
   const textRef = useRef<HTMLElement>(null);
 
+  const [notice, setNotice] = useState<string | null>(null);
   const order = nestingOrder(draft.spans);
+  const problems = spanProblems(item.response, draft.spans);
   const numbers: number[] = [];
   order.forEach((spanIndex, k) => {
     numbers[spanIndex] = k + 1;
@@ -147,6 +167,16 @@ export function ItemEditor(props: ItemEditorProps) {
   }
 
   function doneAndNext() {
+    const d = latest.current.draft;
+    const blocking = [...spanProblems(item.response, d.spans)].find(([, list]) =>
+      list.some((p) => p.severity === "error"),
+    );
+    if (blocking) {
+      setActive(blocking[0]);
+      setNotice("Fix the marked span before marking the item done.");
+      return;
+    }
+    setNotice(null);
     change({ submitted: true });
     props.onNext();
   }
@@ -307,6 +337,11 @@ export function ItemEditor(props: ItemEditorProps) {
         ) : (
           <ChainView chains={view.chains} />
         )}
+        {notice && (
+          <p className="notice" role="alert">
+            {notice}
+          </p>
+        )}
         <div className="item-actions">
           <button type="button" className="btn" onClick={props.onPrev}>
             ← Previous <kbd>K</kbd>
@@ -341,6 +376,7 @@ export function ItemEditor(props: ItemEditorProps) {
           onActivate={setActive}
           onChange={edit}
           onDelete={remove}
+          problems={problems}
         />
         <section className="legend">
           <button type="button" className="link" onClick={() => setLegend((v) => !v)}>

@@ -16,6 +16,8 @@ export interface SpanPanelProps {
   onActivate(index: number): void;
   onChange(index: number, patch: Partial<Span>): void;
   onDelete(index: number): void;
+  /** validator findings per span index */
+  problems: Map<number, { severity: "error" | "warning"; message: string }[]>;
 }
 
 function excerpt(text: string, max = 140): string {
@@ -123,6 +125,11 @@ export function SpanPanel(props: SpanPanelProps) {
                   {span.start}–{span.end}
                 </span>
               </blockquote>
+              {(props.problems.get(i) ?? []).map((p) => (
+                <p key={p.message} className={`span-problem ${p.severity}`}>
+                  {p.message}
+                </p>
+              ))}
               <label className="field">
                 <span>Comment</span>
                 <textarea
