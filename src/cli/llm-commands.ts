@@ -2,6 +2,7 @@
 // (hand pairs to an OpenAI-compatible DPO fine-tuning API), and the options that `redline chains`
 // gains for the LLM revisers (`--reviser openai|ollama`): backend, journal, cache and batch.
 import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { type Command, Option } from "commander";
 import type { Logger } from "../common/logger.js";
 import { createLogger } from "../common/logger.js";
@@ -10,17 +11,20 @@ import { readLines } from "../feedback/jsonl.js";
 import { readFeedback } from "../feedback/validate.js";
 import { runOpenAIDpoJob } from "../finetune/index.js";
 import {
+  type Backend,
   type BackendConfig,
   createBackendReviser,
   openBackend,
   parseBackendConfig,
 } from "../revisers/backend.js";
 import { runBatchChains } from "../revisers/batch.js";
-import { ResponseCache } from "../revisers/cache.js";
+import { cachedCompleter, ResponseCache } from "../revisers/cache.js";
+import { type Completer, UsageMeter } from "../revisers/completion.js";
 import { createOpenAIClient } from "../revisers/openai.js";
 import { loadTemplates } from "../revisers/prompt.js";
 import { RunInterruptedError, runChains } from "../revisers/run-chains.js";
 import { readPrompts, samplePrompts } from "../sample/index.js";
+import { LocalModelCompleter } from "../sample/local-model.js";
 import { DataError, UsageError } from "./exit.js";
 
 /** Names of the revisers that need a model backend. */
@@ -222,7 +226,9 @@ function registerSample(program: Command): void {
     .argument("<prompts>", "JSONL of {id, prompt} (feedback records work) or .txt, one per line")
     .requiredOption("-o, --output <file>", "JSONL to write")
     .addOption(
-      new Option("--backend <name>", "which API").choices(["openai", "ollama"]).default("openai"),
+      new Option("--backend <name>", "openai, ollama, or redline (--model is then a model folder)")
+        .choices(["openai", "ollama", "redline"])
+        .default("openai"),
     )
     .option("-n, --n <count>", "answers per prompt", "4")
     .addOption(
@@ -238,8 +244,9 @@ function registerSample(program: Command): void {
   command.action(async (prompts: string, options: Record<string, unknown>) => {
     if (!existsSync(prompts)) throw new UsageError(`prompt file ${prompts} does not exist`);
     const logger = createLogger(options.quiet ? "error" : "info");
-    const config = backendConfig(String(options.backend), options);
-    const backend = openBackend(config, logger);
+    const local = options.backend === "redline";
+    const config = backendConfig(local ? "openai" : String(options.backend), options);
+    const backend = local ? await openLocalBackend(config) : openBackend(config, logger);
     const n = positiveInt(options.n, "--n");
     const progress = options.quiet ? undefined : createProgress({ label: "answers" });
     try {
@@ -330,6 +337,22 @@ function registerFinetune(program: Command): void {
       else if (report.fine_tuned_model) process.stdout.write(`${report.fine_tuned_model}\n`);
       if (["failed", "cancelled"].includes(report.status)) process.exitCode = 1;
     });
+}
+
+// a model of Redline's own trainer, as a sampling backend
+async function openLocalBackend(config: BackendConfig): Promise<Backend> {
+  if (!existsSync(join(config.model, "config.json"))) {
+    throw new UsageError(
+      `--backend redline: ${config.model} is not a model folder (no config.json); pass a ` +
+        "folder with config.json, model.safetensors and tokenizer.json, as `redline train` saves",
+    );
+  }
+  let completer: Completer = await LocalModelCompleter.open(config.model, {
+    maxTokens: config.maxTokens,
+  });
+  const cache = config.cache ? new ResponseCache(config.cache) : undefined;
+  if (cache) completer = cachedCompleter(completer, cache);
+  return { completer, cache, usage: new UsageMeter() };
 }
 
 function backendConfig(backend: string, options: Record<string, unknown>): BackendConfig {

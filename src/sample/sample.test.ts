@@ -3,10 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FeedbackRecordSchema } from "../feedback/schema.js";
+import { createModel, saveModel } from "../model/index.js";
+import { buildWordTokenizer, writeTokenizerFiles } from "../model/word-tokenizer.js";
 import { OllamaCompleter } from "../revisers/ollama.js";
 import { OpenAICompleter } from "../revisers/openai.js";
 import { startFakeOllama } from "../revisers/testing/fake-ollama.js";
 import { startFakeOpenAI } from "../revisers/testing/fake-openai.js";
+import { LocalModelCompleter } from "./local-model.js";
 import { readPrompts, samplePrompts } from "./sample.js";
 
 const work = () => mkdtempSync(join(tmpdir(), "redline-sample-"));
@@ -85,5 +88,40 @@ describe("samplePrompts", () => {
       }
     };
     await expect(read()).rejects.toThrow(/bad\.jsonl:2: "prompt" must be a string/);
+  });
+
+  it("draws seeded answers from a model of Redline's own trainer", async () => {
+    const dir = work();
+    const words = ["the", "cat", "sat", "on", "mat", "."];
+    const model = createModel(
+      {
+        arch: "gpt2",
+        vocabSize: 4 + words.length,
+        hidden: 16,
+        layers: 1,
+        heads: 2,
+        maxPositions: 48,
+      },
+      7,
+      { std: 1 },
+    );
+    await writeTokenizerFiles(join(dir, "model"), buildWordTokenizer(words));
+    await saveModel(model, join(dir, "model"), join(dir, "model"));
+    const completer = await LocalModelCompleter.open(join(dir, "model"), { maxTokens: 8 });
+    const input = join(dir, "prompts.txt");
+    writeFileSync(input, "the cat sat\n");
+    const draw = async (out: string) => {
+      await samplePrompts({ prompts: readPrompts(input), completer, n: 2, out: join(dir, out) });
+      return lines(join(dir, out)).map((l) => l.response as string);
+    };
+    const first = await draw("a.jsonl");
+    expect(first).toHaveLength(2);
+    expect(
+      first
+        .join(" ")
+        .split(/\s+/)
+        .every((w) => [...words, "<unk>", ""].includes(w)),
+    ).toBe(true);
+    expect(await draw("b.jsonl")).toEqual(first);
   });
 });
