@@ -64,6 +64,7 @@ export {
   learningRate,
 } from "./optimizer.js";
 export {
+  clearReferenceMemory,
   computePairLogps,
   modelFingerprint,
   type PairLogpValues,

@@ -18,6 +18,11 @@ export interface PairLogpValues {
 
 const memory = new Map<string, Map<string, [number, number]>>();
 
+/** Forgets the in-memory reference log-probs (the disk cache stays). */
+export function clearReferenceMemory(): void {
+  memory.clear();
+}
+
 /** A content hash of a model's parameters and config, naming its cache entries. */
 export async function modelFingerprint(model: Model): Promise<string> {
   const h = createHash("sha256");

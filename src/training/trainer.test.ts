@@ -11,6 +11,7 @@ import { createModel } from "../model/model.js";
 import { downloadParams } from "../model/params.js";
 import { trainDpo } from "./dpo.js";
 import { chainPairs, toyTokenizer } from "./fixtures.test-util.js";
+import { clearReferenceMemory } from "./reference.js";
 import { trainSft } from "./sft.js";
 
 let dir: string;
@@ -111,6 +112,39 @@ describe("trainDpo", () => {
     await expect(
       trainDpo({}, { model: small, tokenizer, pairs: chainPairs(1, 2) }),
     ).rejects.toThrow(/tokenizer has 20 tokens but the model's vocab_size is 10/);
+  });
+});
+
+describe("trainDpo bookkeeping", () => {
+  it("gives the same step loss and gradient norm with accumulation as with one big batch", async () => {
+    const base = createModel(spec, 6);
+    const pairs = chainPairs(2, 3);
+    const one = await trainDpo(
+      { training: { batchSize: 4, maxSteps: 1, learningRate: 1e-3 } },
+      { model: base, tokenizer, pairs },
+    );
+    const accumulated = await trainDpo(
+      { training: { batchSize: 2, gradAccum: 2, maxSteps: 1, learningRate: 1e-3 } },
+      { model: base, tokenizer, pairs },
+    );
+    const [a, b] = [one.history[0], accumulated.history[0]];
+    expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-5);
+    expect(Math.abs(a.grad_norm - b.grad_norm)).toBeLessThan(1e-5 * a.grad_norm);
+  });
+
+  it("reads reference log-probs from the disk cache on a second run", async () => {
+    const base = createModel(spec, 7);
+    const messages: string[] = [];
+    const logger = { debug() {}, info: (m: string) => messages.push(m), warn() {}, error() {} };
+    const config = { training: { maxSteps: 1 }, output: { refCache: join(dir, "refcache") } };
+    await trainDpo(config, { model: base, tokenizer, pairs: chainPairs(2, 3), logger });
+    clearReferenceMemory();
+    await trainDpo(config, { model: base, tokenizer, pairs: chainPairs(2, 3), logger });
+    const ready = messages.filter((m) => m.includes("reference log-probs ready"));
+    expect(ready).toEqual([
+      "dpo: reference log-probs ready (4 computed, 0 cached)",
+      "dpo: reference log-probs ready (0 computed, 4 cached)",
+    ]);
   });
 });
 
