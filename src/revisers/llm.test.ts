@@ -192,6 +192,18 @@ describe("the Ollama reviser", () => {
     }
   });
 
+  it("falls back to plain text on an Ollama without JSON-schema formats", async () => {
+    const ollama = await startFakeOllama({ model: "old", structured: false, plainStyle: "text" });
+    try {
+      const completer = new OllamaCompleter({ baseURL: ollama.url, model: "old" });
+      expect((await buildChain(record, createLlmReviser({ completer }))).status).toBe("complete");
+      const formats = ollama.requests.map((r) => (r as { format?: unknown }).format !== undefined);
+      expect(formats).toEqual([true, false, false]);
+    } finally {
+      await ollama.close();
+    }
+  });
+
   it("retries 429 and malformed answers, and names the fix for a missing model", async () => {
     const ollama = await startFakeOllama({
       model: "llama-test",

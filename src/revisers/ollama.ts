@@ -38,6 +38,7 @@ export class OllamaCompleter implements Completer {
   private readonly semaphore: Semaphore;
   private readonly limiter?: RateLimiter;
   private readonly logger: Logger;
+  private structured: "auto" | "on" | "off";
 
   constructor(private readonly options: OllamaCompleterOptions) {
     if (!options.model) {
@@ -51,6 +52,7 @@ export class OllamaCompleter implements Completer {
     this.semaphore = new Semaphore(options.concurrency ?? 4);
     this.limiter = options.rate ? sharedRateLimiter(this.server, options.rate) : undefined;
     this.logger = options.logger ?? silentLogger;
+    this.structured = options.structured ?? "auto";
   }
 
   complete(request: CompletionRequest, signal?: AbortSignal): Promise<Completion> {
@@ -70,7 +72,7 @@ export class OllamaCompleter implements Completer {
     where: string,
     signal?: AbortSignal,
   ): Promise<Completion> {
-    const structured = request.schema !== undefined && this.options.structured !== "off";
+    const structured = request.schema !== undefined && this.structured !== "off";
     const options: Record<string, number> = {};
     if (request.temperature !== undefined) options.temperature = request.temperature;
     if (request.seed !== undefined) options.seed = request.seed;
@@ -119,6 +121,17 @@ export class OllamaCompleter implements Completer {
     }
     if (!response.ok) {
       const detail = parsed?.error ?? raw.slice(0, 200);
+      // an Ollama too old for JSON-schema formats: remember it and ask in plain text
+      if (
+        structured &&
+        this.structured === "auto" &&
+        response.status === 400 &&
+        /format/i.test(detail)
+      ) {
+        this.logger.warn(`${where}: structured output refused (${detail}); using plain text`);
+        this.structured = "off";
+        return this.once(request, where, signal);
+      }
       const hint =
         response.status === 404 ? ` (is the model pulled? run: ollama pull ${this.model})` : "";
       throw new ServerCallError(

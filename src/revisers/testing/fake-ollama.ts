@@ -39,6 +39,9 @@ export async function startFakeOllama(
       requests.push(body);
       if (body.model !== model) return send(404, { error: `model "${body.model}" not found` });
       const structured = body.format !== undefined;
+      if (structured && options.structured === false) {
+        return send(400, { error: 'invalid format: expected "json" or a JSON schema' });
+      }
       const turn = readTurn(body.messages, count++, structured, body.options?.seed);
       const fault = options.fault?.(turn);
       if (options.delayMs) await pause(options.delayMs);
