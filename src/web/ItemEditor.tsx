@@ -91,6 +91,7 @@ export function ItemEditor(props: ItemEditorProps) {
   const [legend, setLegend] = useState(true);
   const [tab, setTab] = useState<"answer" | "chains">("answer");
   const textRef = useRef<HTMLElement>(null);
+  const deleted = useRef<Span[]>([]);
 
   const [notice, setNotice] = useState<string | null>(null);
   const order = nestingOrder(draft.spans);
@@ -154,8 +155,18 @@ export function ItemEditor(props: ItemEditorProps) {
   }
 
   function remove(index: number) {
-    change({ spans: latest.current.draft.spans.filter((_, i) => i !== index) });
+    const spans = latest.current.draft.spans;
+    deleted.current.push(spans[index]);
+    change({ spans: spans.filter((_, i) => i !== index) });
     setActive(null);
+  }
+
+  function undoDelete() {
+    const span = deleted.current.pop();
+    if (!span) return;
+    const spans = latest.current.draft.spans;
+    change({ spans: [...spans, span] });
+    setActive(spans.length);
   }
 
   function cycle(step: 1 | -1) {
@@ -181,8 +192,8 @@ export function ItemEditor(props: ItemEditorProps) {
     props.onNext();
   }
 
-  const handlers = useRef({ mark, edit, remove, cycle, doneAndNext, focusField });
-  handlers.current = { mark, edit, remove, cycle, doneAndNext, focusField };
+  const handlers = useRef({ mark, edit, remove, undoDelete, cycle, doneAndNext, focusField });
+  handlers.current = { mark, edit, remove, undoDelete, cycle, doneAndNext, focusField };
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
@@ -199,6 +210,9 @@ export function ItemEditor(props: ItemEditorProps) {
         }
         return;
       }
+      const target = e.target as HTMLElement | null;
+      const onControl = target?.tagName === "BUTTON" || target?.tagName === "A";
+      if (onControl && (e.key === "Enter" || e.key === " ")) return;
       const arrow = e.key.startsWith("Arrow") && textRef.current;
       if (arrow && (e.shiftKey || document.activeElement === textRef.current)) {
         const forward = e.key === "ArrowRight" || e.key === "ArrowDown";
@@ -258,6 +272,8 @@ export function ItemEditor(props: ItemEditorProps) {
           return act === null ? null : () => h.remove(act);
         case "Enter":
           return () => h.doneAndNext();
+        case "u":
+          return () => h.undoDelete();
         case "j":
           return () => onNext();
         case "k":

@@ -197,11 +197,14 @@ describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", 
     await page.close();
   });
 
-  it("makes a liked span from the keyboard alone", async () => {
+  it("makes, deletes and restores a liked span from the keyboard alone", async () => {
     const page = await openItem("keys");
     await page.keyboard.press("e");
     for (let i = 0; i < 4; i++) await page.keyboard.press("Shift+ArrowRight");
     await page.keyboard.press("l");
+    await page.keyboard.press("Delete");
+    expect(await page.locator(".span-card").count()).toBe(0);
+    await page.keyboard.press("u");
     await waitSaved(page);
     expect(await page.locator("[data-testid=span-card-1]").getAttribute("class")).toContain(
       "liked",
