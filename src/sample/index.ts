@@ -1,4 +1,5 @@
 // Public API of sampling: draw N answers per prompt for annotation or A/B candidates.
+export { LocalModelCompleter } from "./local-model.js";
 export {
   type CandidateSet,
   readPrompts,
