@@ -1,6 +1,6 @@
 // Builds an improvement chain: the disliked spans of one record rewritten left to right, one edit
 // per step, with every other span's offsets remapped exactly after each edit.
-import { codePointLength, codePointToUtf16Table } from "../feedback/codepoints.js";
+import { codePointIndex, codePointLength } from "../feedback/codepoints.js";
 import type { FeedbackRecord, Span } from "../feedback/schema.js";
 import { checkLocality, type LikedPlacement } from "./locality.js";
 import type {
@@ -71,8 +71,8 @@ export async function buildChain(
   for (let k = 0; k < order.length; k++) {
     const d = order[k];
     const span = spans[d];
-    const table = codePointToUtf16Table(draft);
-    const slice = ([a, b]: Range) => draft.slice(table[a], table[b]);
+    const index = codePointIndex(draft);
+    const slice = ([a, b]: Range) => draft.slice(index.utf16(a), index.utf16(b));
     const here = position[d]!;
 
     // ask for the replacement
@@ -104,7 +104,8 @@ export async function buildChain(
 
     // apply it and move every other span
     const replacement = result.replacement;
-    const next = draft.slice(0, table[here[0]]) + replacement + draft.slice(table[here[1]]);
+    const next =
+      draft.slice(0, index.utf16(here[0])) + replacement + draft.slice(index.utf16(here[1]));
     const length = codePointLength(replacement);
     const moved = position.map((p, i) =>
       p === undefined || i === d ? undefined : remapRange(p, here, length),

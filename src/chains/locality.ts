@@ -1,6 +1,6 @@
 // The locality check: two adjacent drafts of a chain may differ only inside the edited range,
 // and every liked span must read the same before and after the edit.
-import { codePointToUtf16Table } from "../feedback/codepoints.js";
+import { codePointIndex } from "../feedback/codepoints.js";
 import type { Range } from "./types.js";
 
 /** A liked span's place before and after an edit, for the check. */
@@ -27,10 +27,12 @@ export interface LocalityInput {
  */
 export function checkLocality(input: LocalityInput): string | undefined {
   const { previous, next, range_before: rb, range_after: ra } = input;
-  const p = codePointToUtf16Table(previous);
-  const n = codePointToUtf16Table(next);
-  const pLen = p.length - 1;
-  const nLen = n.length - 1;
+  const pi = codePointIndex(previous);
+  const ni = codePointIndex(next);
+  const pLen = pi.length;
+  const nLen = ni.length;
+  const p = (cp: number) => pi.utf16(Math.min(cp, pLen));
+  const n = (cp: number) => ni.utf16(Math.min(cp, nLen));
 
   // the ranges must fit their drafts and leave suffixes of equal length
   if (!(0 <= rb[0] && rb[0] <= rb[1] && rb[1] <= pLen)) {
@@ -47,17 +49,17 @@ export function checkLocality(input: LocalityInput): string | undefined {
   }
 
   // unchanged prefix and suffix
-  if (previous.slice(0, p[rb[0]]) !== next.slice(0, n[ra[0]])) {
+  if (previous.slice(0, p(rb[0])) !== next.slice(0, n(ra[0]))) {
     return `the drafts differ before the edited range, which starts at ${rb[0]}`;
   }
-  if (previous.slice(p[rb[1]]) !== next.slice(n[ra[1]])) {
+  if (previous.slice(p(rb[1])) !== next.slice(n(ra[1]))) {
     return `the drafts differ after the edited range, which ends at ${rb[1]} (${ra[1]} after the edit)`;
   }
 
   // liked spans untouched
   for (const l of input.liked) {
-    const textBefore = previous.slice(p[l.before[0]], p[l.before[1]]);
-    const textAfter = next.slice(n[l.after[0]] ?? next.length, n[l.after[1]] ?? next.length);
+    const textBefore = previous.slice(p(l.before[0]), p(l.before[1]));
+    const textAfter = next.slice(n(l.after[0]), n(l.after[1]));
     const reaches =
       l.before[0] < l.before[1] &&
       (rb[0] === rb[1]

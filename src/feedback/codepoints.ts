@@ -65,3 +65,22 @@ export function spliceCodePoints(s: string, start: number, end: number, text: st
 function isLow(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
 }
+
+/** Code-point offsets of one string mapped to UTF-16 offsets, with its code-point length. */
+export interface CodePointIndex {
+  readonly length: number;
+  /** UTF-16 offset of code point `cp` (0 ≤ cp ≤ length) */
+  utf16(cp: number): number;
+}
+
+const surrogate = /[\uD800-\uDFFF]/;
+
+/**
+ * An index for converting many offsets of `s`. Strings without surrogates (the common case)
+ * need no table: their code-point and UTF-16 offsets are the same.
+ */
+export function codePointIndex(s: string): CodePointIndex {
+  if (!surrogate.test(s)) return { length: s.length, utf16: (cp) => cp };
+  const table = codePointToUtf16Table(s);
+  return { length: table.length - 1, utf16: (cp) => table[cp] };
+}

@@ -1,7 +1,7 @@
 // The rules a well-typed feedback record must also satisfy: offsets inside the response, span
 // text equal to its slice, no cut CRLF or lone surrogate, disliked spans that do not overlap and
 // say what is wrong. Each broken rule becomes a Problem with a path and a fix.
-import { codePointToUtf16Table } from "./codepoints.js";
+import { codePointIndex } from "./codepoints.js";
 import type { Problem, ProblemCode, Severity } from "./problems.js";
 import type { FeedbackRecord, Span } from "./schema.js";
 
@@ -12,9 +12,9 @@ export function checkRecord(record: FeedbackRecord, line: number): Problem[] {
     problems.push({ line, path, code, severity, message });
 
   const response = record.response;
-  const table = codePointToUtf16Table(response);
-  const n = table.length - 1;
-  const slice = (a: number, b: number) => response.slice(table[a], table[b]);
+  const index = codePointIndex(response);
+  const n = index.length;
+  const slice = (a: number, b: number) => response.slice(index.utf16(a), index.utf16(b));
 
   // lone surrogates anywhere in the text fields
   const lone = findLoneSurrogate(response);
@@ -72,7 +72,8 @@ export function checkRecord(record: FeedbackRecord, line: number): Problem[] {
     // no boundary between \r and \n
     for (const key of ["start", "end"] as const) {
       const p = span[key];
-      if (p > 0 && p < n && response[table[p - 1]] === "\r" && response[table[p]] === "\n") {
+      const char = (cp: number) => response[index.utf16(cp)];
+      if (p > 0 && p < n && char(p - 1) === "\r" && char(p) === "\n") {
         add(
           `${at}.${key}`,
           "splits_crlf",
