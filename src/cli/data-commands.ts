@@ -258,6 +258,12 @@ function registerPairs(program: Command): void {
           logger,
         }),
       );
+      if (s.input.valid === 0 && s.input.skipped > 0 && options.strategy !== "ab") {
+        logger.warn(
+          `no line of ${input} is a chain; pairs reads the output of \`redline chains\` ` +
+            "(or feedback records with --strategy ab)",
+        );
+      }
       logger.info(
         `${s.pairs} pairs written; dropped ${s.noop} no-op and ${s.duplicates} duplicate pairs` +
           (s.unmatched > 0 ? `; ${s.unmatched} judgments unmatched` : "") +
