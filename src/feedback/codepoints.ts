@@ -84,3 +84,11 @@ export function codePointIndex(s: string): CodePointIndex {
   const table = codePointToUtf16Table(s);
   return { length: table.length - 1, utf16: (cp) => table[cp] };
 }
+
+/** True when UTF-16 offset `u` falls between the two halves of a surrogate pair in `s`. */
+export function splitsSurrogatePair(s: string, u: number): boolean {
+  if (u <= 0 || u >= s.length) return false;
+  const before = s.charCodeAt(u - 1);
+  const after = s.charCodeAt(u);
+  return before >= 0xd800 && before <= 0xdbff && after >= 0xdc00 && after <= 0xdfff;
+}

@@ -13,6 +13,7 @@ export type ProblemCode =
   | "inverted_span"
   | "text_mismatch"
   | "lone_surrogate"
+  | "splits_surrogate_pair"
   | "splits_crlf"
   | "overlapping_spans"
   | "missing_comment_and_suggestion"

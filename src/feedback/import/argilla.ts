@@ -2,7 +2,7 @@
 // `to_list()` dictionaries, nested (`fields`, `responses`, `suggestions`) or flattened
 // (`spans.responses`, `spans.responses.users`). Span answers are `[{start, end, label}]`, offsets
 // in characters of the Python string, which are code points.
-import { codePointOffset } from "../codepoints.js";
+import { codePointOffset, splitsSurrogatePair } from "../codepoints.js";
 import type { FeedbackRecord, Prompt, Span } from "../schema.js";
 import { type ImportResult, isObject, type LabelMapping, mapLabel, problemSink } from "./common.js";
 
@@ -104,6 +104,19 @@ export function importArgilla(records: unknown[], options: ArgillaOptions = {}):
             "unmapped_label",
             `label ${JSON.stringify(labelText)} means neither liked nor disliked; map it with --liked-label / --disliked-label`,
             "warning",
+          );
+          return;
+        }
+        const split =
+          options.offsets === "utf16"
+            ? [s.start, s.end].find((u) => splitsSurrogatePair(response, u))
+            : undefined;
+        if (split !== undefined) {
+          add(
+            sat,
+            "splits_surrogate_pair",
+            `offset ${split} falls inside a surrogate pair (an emoji or other character outside ` +
+              "the BMP); the span was left out",
           );
           return;
         }

@@ -138,6 +138,21 @@ describe("importLabelStudio", () => {
   });
 });
 
+describe("importLabelStudio with a region cutting an emoji in half", () => {
+  it("leaves the region out and says why", () => {
+    const task = labelStudioTask();
+    const region = task.annotations[0].result[3].value;
+    // one UTF-16 unit into 🐍, which sits just before " Python"
+    region.start = u16("🐍") + 1;
+    region.text = response.slice(region.start, region.end);
+    const { records, problems } = importLabelStudio([task]);
+    expect(records[0].spans.map((s) => s.label)).toEqual(["disliked", "disliked"]);
+    expect(formatProblem(problems[0])).toMatchInlineSnapshot(
+      `"input: tasks[0].annotations[0].result[id=r-py]: offset 5 falls inside a surrogate pair (an emoji or other character outside the BMP); the region was left out: fix it in Label Studio (splits_surrogate_pair)"`,
+    );
+  });
+});
+
 describe("importArgilla", () => {
   const nested = {
     id: "rec-1",

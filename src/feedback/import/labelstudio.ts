@@ -1,7 +1,7 @@
 // Import of Label Studio JSON exports: text tasks labelled with `Labels` regions (liked /
 // disliked) and per-region `TextArea` results for comments and suggestions. Label Studio counts
 // offsets in UTF-16 units (JavaScript string indices); they are converted to code points here.
-import { codePointOffset } from "../codepoints.js";
+import { codePointOffset, splitsSurrogatePair } from "../codepoints.js";
 import type { Prompt, Span } from "../schema.js";
 import {
   type ImportResult,
@@ -92,6 +92,16 @@ export function importLabelStudio(
             rat,
             "offset_out_of_range",
             `offsets [${region.start}, ${region.end}) do not fit the response of ${response.length} UTF-16 units; the region was left out`,
+          );
+          continue;
+        }
+        const split = [region.start, region.end].find((u) => splitsSurrogatePair(response, u));
+        if (split !== undefined) {
+          add(
+            rat,
+            "splits_surrogate_pair",
+            `offset ${split} falls inside a surrogate pair (an emoji or other character outside ` +
+              "the BMP); the region was left out: fix it in Label Studio",
           );
           continue;
         }
