@@ -51,6 +51,7 @@ function loggerFor(options: { quiet?: boolean }): Logger {
 function registerValidate(program: Command): void {
   program
     .command("validate")
+    .summary("check a feedback JSONL file and list every problem")
     .description(
       "check a feedback JSONL file and list every problem with its line and path;\n" +
         "exits 1 when any record has an error, 0 when all are usable (warnings allowed)",
@@ -92,6 +93,7 @@ function registerSchema(program: Command): void {
 function registerImport(program: Command): void {
   program
     .command("import")
+    .summary("convert a Label Studio or Argilla export into feedback JSONL")
     .description(
       "convert an annotation tool's export into feedback JSONL\n" +
         "  labelstudio: JSON export of text tasks with Labels regions and per-region TextAreas\n" +
@@ -178,6 +180,7 @@ export function registerChainsCommand(program: Command): Command {
   const names = listRevisers().map((r) => `  ${r.name}: ${r.description}`);
   return program
     .command("chains")
+    .summary("rewrite disliked spans left to right into improvement chains")
     .description(
       "rewrite the disliked spans of each record left to right into an improvement chain\n" +
         `revisers:\n${names.join("\n")}`,
@@ -224,6 +227,7 @@ function registerPairs(program: Command): void {
   const strategies = Object.entries(pairStrategies).map(([k, v]) => `  ${k}: ${v}`);
   program
     .command("pairs")
+    .summary("make preference pairs from chains, or A/B pairs from feedback")
     .description(
       `make preference pairs from chains (or, for ab, from feedback records)\nstrategies:\n${strategies.join("\n")}`,
     )
@@ -276,6 +280,7 @@ function registerExport(program: Command): void {
   const formats = Object.entries(exportFormats).map(([k, v]) => `  ${k}: ${v}`);
   program
     .command("export")
+    .summary("write pairs for TRL, OpenAI preference fine-tuning, JSONL or Parquet")
     .description(`write preference pairs in a trainer's format\nformats:\n${formats.join("\n")}`)
     .argument("<pairs>", "pairs JSONL file")
     .requiredOption("-o, --output <file>", "file to write (- for stdout, JSONL formats only)")

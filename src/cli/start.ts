@@ -157,6 +157,7 @@ export function formatTable(rows: StageRow[]): string {
 export function registerStartCommand(program: Command): void {
   program
     .command("start")
+    .summary("run the data path on the bundled examples and print a summary")
     .description(
       "run the data path on the bundled examples (validate, chains, pairs, export) and print a summary",
     )
