@@ -44,6 +44,13 @@ export async function asDataStep<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
+function splitList(value: unknown): string[] {
+  return String(value)
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
 function loggerFor(options: { quiet?: boolean }): Logger {
   return createLogger(options.quiet ? "error" : "info");
 }
@@ -108,10 +115,11 @@ function registerImport(program: Command): void {
     .requiredOption("-o, --output <file>", "feedback JSONL to write (- for stdout)")
     .option("--prompt-field <name>", "field holding the prompt", "prompt")
     .option("--response-field <name>", "field holding the response", "response")
-    .option("--liked-label <labels...>", "labels meaning liked", ["liked"])
+    .option("--liked-label <labels>", "comma-separated labels meaning liked", "liked")
     .option(
-      "--disliked-label <labels...>",
-      "labels meaning disliked (Label Studio default: disliked; Argilla default: any label not liked)",
+      "--disliked-label <labels>",
+      "comma-separated labels meaning disliked (Label Studio default: disliked; " +
+        "Argilla default: any label not liked)",
     )
     .option("--span-question <name>", "argilla: name of the span question")
     .option("--comment-question <name>", "argilla: text question used as the comment")
@@ -131,10 +139,13 @@ function registerImport(program: Command): void {
         adapter: {
           promptField: options.promptField as string,
           responseField: options.responseField as string,
-          liked: options.likedLabel as string[],
+          liked: splitList(options.likedLabel),
           disliked:
-            (options.dislikedLabel as string[] | undefined) ??
-            (from === "labelstudio" ? ["disliked"] : []),
+            options.dislikedLabel === undefined
+              ? from === "labelstudio"
+                ? ["disliked"]
+                : []
+              : splitList(options.dislikedLabel),
           spanQuestion: options.spanQuestion as string | undefined,
           commentQuestion: options.commentQuestion as string | undefined,
           offsets: options.offsets === "utf16" ? "utf16" : "codepoints",
