@@ -1,6 +1,8 @@
 // Runs the annotation app on a TCP port with @hono/node-server.
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { silentLogger } from "../common/logger.js";
+import { deleteExpiredSessions } from "../store/index.js";
 import { type AppOptions, createApp } from "./app.js";
 
 /** Options of startServer. */
@@ -18,10 +20,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts listening and resolves once the port is open. */
+/** Starts listening and resolves once the port is open; expired sessions are swept hourly. */
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const app = createApp(options);
   const host = options.host ?? "127.0.0.1";
+  const logger = options.logger ?? silentLogger;
+  const sweep = function sweepSessions() {
+    deleteExpiredSessions(options.store).catch((err: Error) =>
+      logger.warn(`could not delete expired sessions: ${err.message}`),
+    );
+  };
+  sweep();
+  const sweeper = setInterval(sweep, 3600_000);
+  sweeper.unref();
   return new Promise((resolve, reject) => {
     const server = serve(
       { fetch: app.fetch, port: options.port ?? 0, hostname: host },
@@ -32,6 +43,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
           port: info.port,
           close: () =>
             new Promise<void>((done, fail) => {
+              clearInterval(sweeper);
               server.close((err) => (err ? fail(err) : done()));
               if ("closeAllConnections" in server) server.closeAllConnections();
             }),

@@ -1,6 +1,5 @@
 // Annotations in the store: one annotator's spans on one item, saved whole on every change,
 // and the project's annotations exported as feedback records.
-import { randomUUID } from "node:crypto";
 import type { FeedbackRecord, Span } from "../feedback/schema.js";
 import type { Store } from "./open.js";
 import { toFeedbackRecord } from "./records.js";
@@ -66,7 +65,6 @@ export async function saveAnnotation(
   const row = await store.db
     .insertInto("annotations")
     .values({
-      id: randomUUID(),
       item_id: options.item.id,
       annotator: options.annotator,
       record_id: `${options.item.ext_id}#${options.annotator}`,

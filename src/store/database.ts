@@ -52,9 +52,8 @@ export interface ItemTable {
   created_at: string;
 }
 
-/** One annotator's spans on one item. */
+/** One annotator's spans on one item; the pair (item_id, annotator) is the key. */
 export interface AnnotationTable {
-  id: string;
   item_id: string;
   /** the username, or "" for imported records without an annotator */
   annotator: string;

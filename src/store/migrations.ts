@@ -62,7 +62,6 @@ const initial: Migration = {
 
     await db.schema
       .createTable("annotations")
-      .addColumn("id", "text", (c) => c.primaryKey())
       .addColumn("item_id", "text", (c) => c.notNull().references("items.id").onDelete("cascade"))
       .addColumn("annotator", "text", (c) => c.notNull())
       .addColumn("record_id", "text", (c) => c.notNull())
@@ -72,7 +71,7 @@ const initial: Migration = {
       .addColumn("created_at", "text")
       .addColumn("updated_at", "text")
       .addColumn("metadata", "text")
-      .addUniqueConstraint("annotations_item_annotator", ["item_id", "annotator"])
+      .addPrimaryKeyConstraint("annotations_pk", ["item_id", "annotator"])
       .execute();
 
     await db.schema

@@ -162,7 +162,6 @@ export async function importRecords(
       await trx
         .insertInto("annotations")
         .values({
-          id: randomUUID(),
           item_id: itemId,
           annotator: record.annotator ?? "",
           submitted: 1,
