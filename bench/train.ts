@@ -3,8 +3,11 @@
 // d=128/2 layers/T=64 and d=256/4 layers/T=128, next to the engine's plain matmul rate, the
 // PyTorch step time of the same model (bench/torch_dpo.py, when python3 has torch) and the
 // full-step / bare forward+backward ratio; (b) chain-aware against naive batching on chains
-// of 2–6 drafts: sequence forwards and wall time per step. Figures are printed as measured.
+// of 2–6 drafts: sequence forwards and wall time per step. Figures are printed as measured;
+// step times are the best of --steps steps after the first (compile), since a shared machine
+// adds noise that only ever makes a step slower.
 import { execFileSync } from "node:child_process";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { silentLogger } from "../src/common/logger.js";
 import {
@@ -43,7 +46,7 @@ const shapes: Shape[] = [
   { d: 256, layers: 4, T: 128, B: 16, heads: 4 },
 ].slice(0, args.quick ? 1 : 2);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const best = (xs: number[]) => Math.min(...xs);
 const fmt = (x: number, digits = 1) => x.toFixed(digits);
 
 /** Matmul FLOPs of one forward+backward (3x forward) over B sequences of T tokens, as implemented. */
@@ -82,7 +85,7 @@ async function matmulRate(): Promise<number> {
     times.push(performance.now() - t0);
   }
   f.dispose();
-  return (2 * n ** 3) / (median(times.slice(2)) * 1e6);
+  return (2 * n ** 3) / (best(times.slice(2)) * 1e6);
 }
 
 async function bareStepMs(s: Shape): Promise<number> {
@@ -102,7 +105,7 @@ async function bareStepMs(s: Shape): Promise<number> {
     times.push(performance.now() - t0);
   }
   step.dispose();
-  return median(times.slice(1));
+  return best(times.slice(1));
 }
 
 function randomPairs(count: number, length: number, seed: number): PreferencePair[] {
@@ -136,7 +139,7 @@ async function fullStepMs(s: Shape, pairs: PreferencePair[], batchSize: number, 
     { model: model(s), tokenizer, pairs, logger: silentLogger },
   );
   const rest = result.history.slice(1);
-  return { ms: median(rest.map((r) => r.step_ms)), sequences: rest[0].sequences };
+  return { ms: best(rest.map((r) => r.step_ms)), sequences: rest[0].sequences };
 }
 
 function torchTimes(): Record<string, number> | string {
