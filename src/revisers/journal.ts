@@ -1,6 +1,7 @@
 // The run journal: an append-only JSONL file holding every finished span rewrite, keyed by record
 // id, span index and a hash of the request, so an interrupted run (Ctrl-C, crash, kill -9)
 // replays what it finished instead of asking the model again. A torn last line is dropped.
+import { createHash } from "node:crypto";
 import {
   closeSync,
   existsSync,
@@ -12,7 +13,6 @@ import {
   writeSync,
 } from "node:fs";
 import type { ReviseRequest, ReviseResult, Reviser } from "../chains/types.js";
-import { hashOf } from "./completion.js";
 
 /** One finished rewrite as stored in the journal. */
 export interface JournalStep {
@@ -120,8 +120,18 @@ export class Journal {
  * answer (the request's draft, span, liked spans and issues ahead, plus the reviser's identity).
  */
 export function stepKey(request: ReviseRequest, reviserId: string): string {
-  const { signal: _signal, ...content } = request;
-  const digest = hashOf({ content, reviserId }).slice(0, 32);
+  // a fixed field order, so the key is stable without sorting keys on every step
+  const span = (s: ReviseRequest["liked"][number]) => [s.start, s.end, s.text, s.comment ?? null];
+  const content = JSON.stringify([
+    reviserId,
+    request.prompt,
+    request.draft,
+    span(request.span),
+    request.span.suggestion ?? null,
+    request.liked.map(span),
+    request.ahead.map(span),
+  ]);
+  const digest = createHash("sha256").update(content).digest("hex").slice(0, 32);
   return `${request.record_id}#${request.span_index}#${digest}`;
 }
 

@@ -108,19 +108,35 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+const inFlight = new WeakMap<AbortSignal, Set<AbortController>>();
+
 /**
  * A signal for one request that aborts with `parent`; call `release` when the request ends.
- * Passing a long-lived run signal straight to every request would pile one listener per
- * request onto it, and adding listeners gets slower as they pile up.
+ * A long-lived run signal gets one listener in all, which aborts every request then in flight:
+ * one listener per request would pile up on it, and adding listeners is not free.
  */
 export function requestSignal(parent?: AbortSignal): { signal?: AbortSignal; release(): void } {
   if (!parent) return { signal: undefined, release() {} };
   const controller = new AbortController();
-  if (parent.aborted) controller.abort(parent.reason);
-  const onAbort = () => controller.abort(parent.reason);
-  parent.addEventListener("abort", onAbort, { once: true });
-  return {
-    signal: controller.signal,
-    release: () => parent.removeEventListener("abort", onAbort),
-  };
+  if (parent.aborted) {
+    controller.abort(parent.reason);
+    return { signal: controller.signal, release() {} };
+  }
+  let live = inFlight.get(parent);
+  if (!live) {
+    const set = new Set<AbortController>();
+    live = set;
+    inFlight.set(parent, set);
+    parent.addEventListener(
+      "abort",
+      () => {
+        for (const c of set) c.abort(parent.reason);
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  const set = live;
+  set.add(controller);
+  return { signal: controller.signal, release: () => set.delete(controller) };
 }
