@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RateLimiter, Semaphore, sharedRateLimiter } from "./limits.js";
+import { RateLimiter, requestSignal, Semaphore, sharedRateLimiter } from "./limits.js";
 
 describe("Semaphore", () => {
   it("never runs more tasks at once than its size, and runs them all", async () => {
@@ -57,5 +57,19 @@ describe("RateLimiter", () => {
 
   it("refuses a rate that is not positive", () => {
     expect(() => new RateLimiter(0)).toThrow("RateLimiter: rate must be > 0 requests/s, got 0");
+  });
+});
+
+describe("requestSignal", () => {
+  it("aborts the requests in flight when the run aborts, but not those already done", () => {
+    const run = new AbortController();
+    const done = requestSignal(run.signal);
+    done.release();
+    const live = requestSignal(run.signal);
+    run.abort(new Error("stop"));
+    expect(live.signal?.aborted).toBe(true);
+    expect(live.signal?.reason).toEqual(new Error("stop"));
+    expect(done.signal?.aborted).toBe(false);
+    expect(requestSignal(run.signal).signal?.aborted).toBe(true);
   });
 });
