@@ -158,3 +158,11 @@ export function meanCurve(
     ),
   }));
 }
+
+/** The main table cut to the columns that fit a terminal. */
+export function compactTable(result: ExperimentResult): Table {
+  const full = mainTable(result);
+  const keep = ["model", "pairs", "steps", "error rate ↓", "acc chain pairs ↑", "acc A/B pairs ↑"];
+  const idx = keep.map((k) => full.headers.indexOf(k));
+  return { headers: keep, rows: full.rows.map((r) => idx.map((i) => r[i])) };
+}

@@ -74,7 +74,7 @@ export function pairsForArm(
     }
     return { arm, annotated: Math.min(budget, comparisons.length), pairs, noOps, stoppedChains };
   }
-  const strategy: ChainPairStrategy = arm;
+  const strategy: ChainPairStrategy = arm === "chain-edit" || arm === "chain-nll" ? "chain" : arm;
   for (const chain of chains.slice(0, budget)) {
     if (chain.status === "stopped") stoppedChains++;
     for (const p of pairsFromChain(chain, strategy)) {

@@ -2,8 +2,12 @@
 // `short` (what `npm start` runs in minutes on two cores) and `full` (`redline experiment --full`).
 import { z } from "zod";
 
-/** The arms compared; each gets pairs from the same number of annotated answers. */
-export const ARMS = ["chain", "ab", "rewrite", "chain-all"] as const;
+/**
+ * The arms compared; each gets pairs from the same number of annotated answers. `chain-edit`
+ * and `chain-nll` are chain pairs trained with the loss restricted to the edited tokens, or
+ * with the NLL term on chosen answers (RPO) added.
+ */
+export const ARMS = ["chain", "ab", "rewrite", "chain-all", "chain-edit", "chain-nll"] as const;
 export type Arm = (typeof ARMS)[number];
 
 /** The held-out pair kinds preference accuracy is measured on. */
@@ -27,16 +31,25 @@ const noiseSchema = z.strictObject({
 });
 
 const dpoSchema = z.strictObject({
-  beta: z.number().positive().default(0.1).describe("DPO temperature β"),
-  learningRate: z.number().positive().default(1e-3).describe("AdamW learning rate"),
+  beta: z.number().positive().default(0.5).describe("DPO temperature β"),
+  learningRate: z.number().positive().default(3e-4).describe("AdamW learning rate"),
   batchSize: z.int().positive().default(8).describe("pairs per optimizer step"),
-  epochs: z.int().positive().default(4).describe("passes over each arm's pairs"),
+  epochs: z.int().positive().default(3).describe("passes over each arm's pairs"),
   steps: z
     .int()
     .positive()
     .optional()
     .describe("when set, every arm trains exactly this many steps instead of `epochs` passes"),
-  evalEvery: z.int().positive().default(8).describe("steps between learning-curve points"),
+  evalEvery: z.int().positive().default(12).describe("steps between learning-curve points"),
+  mask: z
+    .enum(["completion", "edit"])
+    .default("completion")
+    .describe("tokens the loss counts (the chain-edit arm always uses edit)"),
+  rpoAlpha: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe("weight of the NLL term on chosen answers (the chain-nll arm uses 1 when 0)"),
 });
 
 /** The experiment's settings; parse with `ExperimentConfigSchema.parse`. */
@@ -49,9 +62,9 @@ export const ExperimentConfigSchema = z.strictObject({
   annotated: z
     .array(z.int().positive())
     .min(1)
-    .default([48])
+    .default([96])
     .describe("annotated answers per arm; several values draw the curve against annotation"),
-  heldOutPrompts: z.int().positive().default(48).describe("held-out prompts for the error rate"),
+  heldOutPrompts: z.int().positive().default(64).describe("held-out prompts for the error rate"),
   samplesPerPrompt: z.int().positive().default(1).describe("sampled answers per held-out prompt"),
   heldOutAnswers: z
     .int()
@@ -70,13 +83,17 @@ export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;
 /** The `npm start` preset: 3 seeds × 3 arms, one annotation budget, a few minutes on 2 cores. */
 export const SHORT_PRESET: ExperimentConfigInput = { name: "short" };
 
-/** The `--full` preset: more annotation budgets, the chain-all arm, more held-out data. */
+/**
+ * The `--full` preset: five seeds, three annotation budgets, the chain-all and chain-nll arms,
+ * more held-out data. (`chain-edit` is left out: for the sigmoid loss on adjacent pairs the
+ * shared prefix cancels, so it trains exactly like `chain`.)
+ */
 export const FULL_PRESET: ExperimentConfigInput = {
   name: "full",
   seeds: [1, 2, 3, 4, 5],
-  arms: ["chain", "ab", "rewrite", "chain-all"],
-  annotated: [24, 48, 96],
-  heldOutPrompts: 96,
+  arms: ["chain", "ab", "rewrite", "chain-all", "chain-nll"],
+  annotated: [32, 64, 128],
+  heldOutPrompts: 128,
   samplesPerPrompt: 2,
   heldOutAnswers: 96,
 };

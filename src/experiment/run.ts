@@ -13,7 +13,7 @@ import type {
 import type { PreferencePair } from "../pairs/types.js";
 import { annotateAnswer, judgeAb } from "./annotator.js";
 import { type AbComparison, type AnnotatedAnswer, buildChains, pairsForArm } from "./arms.js";
-import type { ExperimentConfig } from "./config.js";
+import type { Arm, ExperimentConfig } from "./config.js";
 import { buildHeldOutSet, evaluateModel, type PairScorer, type Sampler } from "./evaluate.js";
 import { createRng } from "./rng.js";
 import { samplePrompts, splitTask, type TaskSpec } from "./task.js";
@@ -49,6 +49,8 @@ export interface ExperimentBackend {
     seed: number,
     checkpoint: CheckpointHook,
   ): Promise<{ steps: number }>;
+  /** frees the models and compiled functions */
+  dispose?(): void;
 }
 
 /** Options of `runExperiment`. */
@@ -165,7 +167,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
         if (armPairs.pairs.length > 0) {
           const trained = await backend.trainDpo(
             armPairs.pairs,
-            config.dpo,
+            armSettings(arm, config.dpo),
             seed,
             async ({ step, last }, sample, score) => {
               progress.tick(0, `seed ${seed} | ${arm} @${budget} | step ${step}`);
@@ -220,6 +222,13 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     runs,
     notes: [...notes, ...pairNotes(runs)],
   };
+}
+
+/** The DPO settings of an arm: the shared ones, with the loss variant of chain-edit/chain-nll. */
+export function armSettings(arm: Arm, dpo: DpoSettings): DpoSettings {
+  if (arm === "chain-edit") return { ...dpo, mask: "edit" };
+  if (arm === "chain-nll") return { ...dpo, rpoAlpha: dpo.rpoAlpha > 0 ? dpo.rpoAlpha : 1 };
+  return dpo;
 }
 
 function pairNotes(runs: RunResult[]): string[] {

@@ -1,0 +1,57 @@
+// Runs the bundled experiment end to end: load the base checkpoint and its task, run every
+// seed and arm, write the report folder, and return the summary table for the terminal.
+import { join } from "node:path";
+import type { Logger } from "../common/logger.js";
+import { writeReport } from "../evaluation/report.js";
+import type { ExperimentResult } from "../evaluation/results.js";
+import { compactTable, tableToMarkdown } from "../evaluation/tables.js";
+import { createTrainerBackend } from "./backend.js";
+import type { ExperimentConfig } from "./config.js";
+import { runExperiment } from "./run.js";
+import { readTaskSpec } from "./task.js";
+
+/** Options of `runBundledExperiment`. */
+export interface BundledExperimentOptions {
+  logger: Logger;
+  /** rasterise charts to PNG (default true) */
+  png?: boolean;
+}
+
+/** What the experiment produced: the results, the report folder and the terminal summary. */
+export interface BundledExperimentOutput {
+  result: ExperimentResult;
+  dir: string;
+  summary: string;
+}
+
+/** Runs the experiment described by `config` and writes `<out>/<name>/`. */
+export async function runBundledExperiment(
+  config: ExperimentConfig,
+  options: BundledExperimentOptions,
+): Promise<BundledExperimentOutput> {
+  const { logger } = options;
+  const task = await readTaskSpec(config.modelDir);
+  const dir = join(config.out, config.name);
+  logger.info(
+    `experiment ${config.name}: arms ${config.arms.join(", ")} × seeds ${config.seeds.join(", ")}` +
+      ` × budgets ${config.annotated.join(", ")}; report in ${dir}/`,
+  );
+  const backend = await createTrainerBackend(config.modelDir, { logger, config });
+  try {
+    const result = await runExperiment({ config, task, backend, logger });
+    const paths = await writeReport(result, { dir, logger, png: options.png });
+    const summary = [
+      "",
+      `Results (${config.seeds.length} seeds, mean ± 95% interval; lower error rate is better):`,
+      "",
+      tableToMarkdown(compactTable(result)),
+      "",
+      `Report: ${paths.index}`,
+      `Summary: ${paths.summary}`,
+      `Took ${(result.seconds / 60).toFixed(1)} minutes.`,
+    ].join("\n");
+    return { result, dir, summary };
+  } finally {
+    backend.dispose?.();
+  }
+}
