@@ -213,7 +213,8 @@ export function registerServeCommands(program: Command): void {
             parsed.records.map((r) => r.record),
           );
           process.stderr.write(
-            `${file}: ${s.items} new items, ${s.unchanged} already there, ${s.annotations} annotations\n`,
+            `${file}: ${s.items} new items, ${s.unchanged} already there, ` +
+              `${s.annotations} annotations\n`,
           );
         } catch (err) {
           throw new DataError(err instanceof Error ? err.message : String(err));

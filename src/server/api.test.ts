@@ -183,7 +183,7 @@ describe.each(kinds.map((k) => [k.name, k] as const))("API on %s", (_name, kind)
     ]);
   });
 
-  it("saves unfinished spans but marks an item done only when the validator accepts them", async () => {
+  it("saves unfinished spans but marks done only what the validator accepts", async () => {
     const pid = await makeProject("done");
     const ann = await addUser("ann");
     await admin.send("PUT", `/api/admin/projects/${pid}/assignments/ann`);

@@ -22,7 +22,10 @@ const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
 /** Problem with a username, or null when it is acceptable. */
 export function usernameProblem(username: string): string | null {
   if (USERNAME.test(username)) return null;
-  return `username "${username}" must be 1-64 letters, digits or _.@- and start with a letter or digit`;
+  return (
+    `username "${username}" must be 1-64 letters, digits or _.@- ` +
+    "and start with a letter or digit"
+  );
 }
 
 /** Adds a user; throws when the name is malformed or taken. */

@@ -66,7 +66,9 @@ export function checkSpans(
     if (span.text !== undefined) {
       const actual = response.slice(table[span.start], table[span.end]);
       if (actual !== span.text) {
-        const message = `span ${i} text ${JSON.stringify(span.text)} differs from the response there (${JSON.stringify(actual)})`;
+        const message =
+          `span ${i} text ${JSON.stringify(span.text)} differs from the response there ` +
+          `(${JSON.stringify(actual)})`;
         problems.push({ code: "text_mismatch", path: ["spans", i, "text"], message });
         return;
       }

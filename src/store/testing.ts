@@ -58,7 +58,8 @@ export function testStoreKinds(): TestStoreKind[] {
   const skip =
     url || process.env.CI
       ? undefined
-      : "REDLINE_TEST_PG is not set; run `source .ci/postgres.sh && start_postgres` to test PostgreSQL";
+      : "REDLINE_TEST_PG is not set; to test PostgreSQL, run " +
+        "`source .ci/postgres.sh && start_postgres` first";
   return [
     { name: "sqlite", open: openSqliteTestStore },
     { name: "postgres", skip, open: () => openPostgresTestStore(url) },

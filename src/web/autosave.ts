@@ -53,7 +53,7 @@ function removeDraft(username: string, itemId: string): void {
   }
 }
 
-/** Sends every leftover draft of `username` except `skipItem`; returns how many are still unsaved. */
+/** Sends every leftover draft of `username` but `skipItem`; returns how many stay unsaved. */
 export async function flushDrafts(username: string, skipItem?: string): Promise<number> {
   const prefix = `${PREFIX}${username}:`;
   const keys: string[] = [];

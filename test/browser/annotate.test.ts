@@ -157,7 +157,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", 
     }, target);
   }
 
-  it("keeps a mouse-selected disliked span with comment and suggestion across a reload, in code points", async () => {
+  it("keeps a dragged disliked span with comment and suggestion over a reload", async () => {
     const page = await openItem("emoji");
     const { first, last } = await charBoxes(page, "dear world");
     await page.mouse.move(first.x + 1, first.y + first.height / 2);
@@ -215,7 +215,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", 
     await page.close();
   });
 
-  it("keeps an edit made while saves fail through a reload and stores it once saves work", async () => {
+  it("keeps an edit made while saves fail over a reload, then stores it", async () => {
     const page = await openItem("drop");
     await page.route("**/annotation", (route) => route.abort("internetdisconnected"));
     const { first, last } = await charBoxes(page, "lost");
