@@ -38,10 +38,12 @@ describe("validateFeedbackLines", () => {
   });
 
   it("reports a line that is not JSON and one that is not an object", async () => {
-    expect(await problemsOf('{"id": "a",', "[1, 2]")).toMatchInlineSnapshot(`
+    expect(await problemsOf('{"id": "a",', "[1, 2]", "null", "7")).toMatchInlineSnapshot(`
       [
         "line 1: is not valid JSON (Expected double-quoted property name in JSON at position 11); each line must hold one complete JSON object (invalid_json)",
         "line 2: holds a list, not a JSON object; write one record object per line (not_an_object)",
+        "line 3: holds null, not a JSON object; write one record object per line (not_an_object)",
+        "line 4: holds number, not a JSON object; write one record object per line (not_an_object)",
       ]
     `);
   });

@@ -39,7 +39,8 @@ export class FeedbackValidator {
     const { line } = input;
     if (parsed.problems) {
       // a record that fails the schema still claims its id, if it has a string one
-      const id = parsed.problems[0].code === "invalid_json" ? undefined : rawId(input.text);
+      const whole = ["invalid_json", "not_an_object"].includes(parsed.problems[0].code);
+      const id = whole ? undefined : rawId(input.text);
       if (id !== undefined) this.claimId(id, line, parsed.problems);
       return { line, problems: parsed.problems };
     }
