@@ -1,11 +1,11 @@
 // One item on the annotation page: the prompt, the answer to select spans in, the span panel,
 // the chain view, the keyboard shortcuts and the autosave status.
 import { useEffect, useRef, useState } from "react";
-import { checkRecord } from "../feedback/rules.js";
-import type { Prompt, Span } from "../feedback/schema.js";
+import type { Span } from "../feedback/schema.js";
 import type { ItemView } from "./api.js";
 import { type SaveStatus, useAutosave } from "./autosave.js";
 import { ChainView } from "./ChainView.js";
+import { PromptView, spanProblems } from "./PromptView.js";
 import { ResponseText } from "./ResponseText.js";
 import { SpanPanel } from "./SpanPanel.js";
 import { nestingOrder } from "./segments.js";
@@ -22,38 +22,6 @@ export interface ItemEditorProps {
   onPrev(): void;
   /** tells the queue how this item stands after a change */
   onProgress(itemId: string, spans: number, submitted: boolean): void;
-}
-
-function PromptView({ prompt }: { prompt: Prompt }) {
-  if (typeof prompt === "string") return <div className="prompt-text">{prompt}</div>;
-  return (
-    <div className="messages">
-      {prompt.map((m, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: messages never reorder
-        <div key={i} className={`message ${m.role}`}>
-          <span className="role">{m.role}</span>
-          <div className="prompt-text">{m.content}</div>
-        </div>
-      ))}
-    </div>
-  );
-}
-
-/** What the feedback validator says about each span, by span index. */
-function spanProblems(
-  response: string,
-  spans: Span[],
-): Map<number, { severity: "error" | "warning"; message: string }[]> {
-  const out = new Map<number, { severity: "error" | "warning"; message: string }[]>();
-  for (const p of checkRecord({ id: "draft", prompt: "", response, spans }, 0)) {
-    const index = /^spans\[(\d+)\]/.exec(p.path);
-    if (!index) continue;
-    const i = Number(index[1]);
-    const list = out.get(i) ?? [];
-    list.push({ severity: p.severity, message: p.message });
-    out.set(i, list);
-  }
-  return out;
 }
 
 function statusText(s: SaveStatus): string {
