@@ -204,7 +204,7 @@ describe("redline data path", () => {
 describe("redline start", () => {
   it("runs the data path on the examples and prints one table row per stage", async () => {
     const out = mkdtempSync(join(tmpdir(), "redline-start-"));
-    const run = await inProcess("start", "--out", out);
+    const run = await inProcess("start", "--out", out, "--data-only");
     expect(run.code).toBe(0);
     const rows = run.stdout.split("\n").filter((l) => /^(validate|chains|pairs|export)/.test(l));
     expect(rows.map((r) => r.split(/\s{2,}/).slice(0, 5))).toEqual([

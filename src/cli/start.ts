@@ -1,5 +1,6 @@
 // `redline start` (what `npm start` runs): the whole data path on the bundled examples —
-// validate, chains, pairs, export — with a summary table at the end. Run: `npm start`.
+// validate, chains, pairs, export — with a summary table, then the short bundled experiment
+// (DPO on chain, A/B and rewrite pairs over three seeds) with its results table. Run: `npm start`.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -9,6 +10,7 @@ import { writeExport } from "../export/index.js";
 import { readLines } from "../feedback/jsonl.js";
 import { validateFeedbackLines } from "../feedback/validate.js";
 import { writePairs } from "../pairs/index.js";
+import { runExperimentCommand } from "./experiment-commands.js";
 
 /** Options of {@link runDataPath}. */
 export interface DataPathOptions {
@@ -157,21 +159,39 @@ export function formatTable(rows: StageRow[]): string {
 export function registerStartCommand(program: Command): void {
   program
     .command("start")
-    .summary("run the data path on the bundled examples and print a summary")
+    .summary("run the data path on the bundled examples, then the short bundled experiment")
     .description(
-      "run the data path on the bundled examples (validate, chains, pairs, export) and print a summary",
+      "run the data path on the bundled examples (validate, chains, pairs, export) and print a " +
+        "summary; then run the short experiment (chain vs A/B vs rewrite pairs, DPO, 3 seeds) " +
+        "and print its summary table (report in reports/short/)",
     )
     .option("--examples <dir>", "folder with feedback.jsonl and broken.jsonl", "examples")
     .option("--out <dir>", "folder for the outputs", "runs/start")
-    .action(async (options: { examples: string; out: string }) => {
-      const logger = createLogger("warn");
-      const rows = await runDataPath({
-        feedback: join(options.examples, "feedback.jsonl"),
-        alsoValidate: [join(options.examples, "broken.jsonl")],
-        outDir: options.out,
-        logger,
-      });
-      process.stdout.write(`${formatTable(rows)}\n`);
-      process.stdout.write(`\noutputs in ${options.out}/; see docs/format.md for every format\n`);
-    });
+    .option("--data-only", "run only the data path, not the experiment")
+    .option("--seeds <list>", "seeds of the experiment, e.g. 1,2,3")
+    .option("--no-png", "skip the PNG copies of the experiment's charts")
+    .action(
+      async (options: {
+        examples: string;
+        out: string;
+        dataOnly?: boolean;
+        seeds?: string;
+        png?: boolean;
+      }) => {
+        const logger = createLogger("warn");
+        const rows = await runDataPath({
+          feedback: join(options.examples, "feedback.jsonl"),
+          alsoValidate: [join(options.examples, "broken.jsonl")],
+          outDir: options.out,
+          logger,
+        });
+        process.stdout.write(`${formatTable(rows)}\n`);
+        process.stdout.write(`\noutputs in ${options.out}/; see docs/format.md for every format\n`);
+        if (options.dataOnly) return;
+
+        // the short experiment: feedback → chains → pairs → DPO → evaluation on the bundled task
+        process.stdout.write("\nRunning the short experiment (a few minutes on two cores)...\n");
+        await runExperimentCommand({ seeds: options.seeds, png: options.png });
+      },
+    );
 }

@@ -99,3 +99,15 @@ describe("writeReport", () => {
     expect([...head]).toEqual([0x89, 0x50, 0x4e, 0x47]);
   });
 });
+
+describe("meanCurve", () => {
+  it("averages the steps every run logged and ends at the mean last step", async () => {
+    const { meanCurve } = await import("./tables.js");
+    const a = run("chain", 1, 0.1);
+    const b = { ...run("chain", 2, 0.3), steps: 14 };
+    b.curve = [b.curve[0], { step: 14, metrics: b.final }];
+    const curve = meanCurve([a, b], (m) => m.errorRate);
+    expect(curve.map((p) => p.step)).toEqual([0, 12]);
+    expect(curve[1].interval.mean).toBeCloseTo(0.2, 12);
+  });
+});

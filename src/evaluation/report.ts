@@ -6,6 +6,7 @@ import type { Logger } from "../common/logger.js";
 import { type LineSeries, renderBarChart, renderLineChart } from "./charts.js";
 import { renderPngs } from "./png.js";
 import type { ExperimentResult } from "./results.js";
+import { confidenceInterval } from "./stats.js";
 import {
   armsOf,
   budgetTable,
@@ -64,7 +65,10 @@ export function buildCharts(result: ExperimentResult): ReportChart[] {
   const arms = armsOf(result);
   const charts: ReportChart[] = [];
   const bar = (pick: MetricPick) => [
-    { series: "base", value: baseMean(result, pick) },
+    (() => {
+      const i = confidenceInterval(result.base.map((b) => pick(b.metrics)));
+      return { series: "base", value: i.mean, low: i.low, high: i.high };
+    })(),
     ...arms.map((arm) => {
       const i = intervalOf(runsOf(result, arm, budget), pick);
       return { series: arm, value: i.mean, low: i.low, high: i.high };
@@ -248,7 +252,7 @@ export function curveTable(result: ExperimentResult): Table {
   return {
     headers: ["step", ...arms],
     rows: steps.map((s) => [
-      String(s),
+      Number.isInteger(s) ? String(s) : `${s.toFixed(1)} (end)`,
       ...curves.map((c) => {
         const p = c.find((x) => x.step === s);
         return p ? p.interval.mean.toFixed(3) : "";

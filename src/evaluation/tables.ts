@@ -145,18 +145,29 @@ export function budgetTable(result: ExperimentResult): Table {
   };
 }
 
-/** Mean learning curve of one metric for one arm at one budget: value at each logged step. */
+/**
+ * Mean learning curve of one metric for one arm at one budget: the mean at every step that all
+ * runs logged, then (when runs ended at different steps) the final point at the mean last step.
+ */
 export function meanCurve(
   runs: RunResult[],
   pick: MetricPick,
 ): { step: number; interval: Interval }[] {
-  const steps = [...new Set(runs.flatMap((r) => r.curve.map((p) => p.step)))].sort((a, b) => a - b);
-  return steps.map((step) => ({
+  if (runs.length === 0) return [];
+  const at = (r: RunResult, step: number) => r.curve.find((p) => p.step === step);
+  const steps = [...new Set(runs.flatMap((r) => r.curve.map((p) => p.step)))]
+    .filter((s) => runs.every((r) => at(r, s) !== undefined))
+    .sort((a, b) => a - b);
+  const out = steps.map((step) => ({
     step,
-    interval: confidenceInterval(
-      runs.flatMap((r) => r.curve.filter((p) => p.step === step).map((p) => pick(p.metrics))),
-    ),
+    interval: confidenceInterval(runs.map((r) => pick(at(r, step)!.metrics))),
   }));
+  const lastSteps = runs.map((r) => r.curve.at(-1)!.step);
+  if (lastSteps.some((s) => s !== out.at(-1)?.step)) {
+    const mean = lastSteps.reduce((a, b) => a + b, 0) / lastSteps.length;
+    out.push({ step: mean, interval: confidenceInterval(runs.map((r) => pick(r.final))) });
+  }
+  return out;
 }
 
 /** The main table cut to the columns that fit a terminal. */

@@ -62,7 +62,7 @@ export const ExperimentConfigSchema = z.strictObject({
   annotated: z
     .array(z.int().positive())
     .min(1)
-    .default([96])
+    .default([32, 96])
     .describe("annotated answers per arm; several values draw the curve against annotation"),
   heldOutPrompts: z.int().positive().default(64).describe("held-out prompts for the error rate"),
   samplesPerPrompt: z.int().positive().default(1).describe("sampled answers per held-out prompt"),
@@ -80,7 +80,7 @@ export const ExperimentConfigSchema = z.strictObject({
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;
 
-/** The `npm start` preset: 3 seeds × 3 arms, one annotation budget, a few minutes on 2 cores. */
+/** The `npm start` preset: 3 seeds × 3 arms × 2 annotation budgets, minutes on 2 cores. */
 export const SHORT_PRESET: ExperimentConfigInput = { name: "short" };
 
 /**
