@@ -1,4 +1,5 @@
 // Tests of feedback validation: one test per rule, messages pinned by inline snapshots.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatProblem } from "./problems.js";
 import {
@@ -230,5 +231,42 @@ describe("readFeedback", () => {
     };
     await expect(run()).rejects.toThrow(InvalidFeedbackError);
     expect(ids).toEqual(["a"]);
+  });
+});
+
+describe("validateFeedbackLines on arbitrary input", () => {
+  // records with the right keys but values of any shape, plus any JSON and any text
+  const field = fc.oneof(fc.jsonValue(), fc.string(), fc.integer({ min: -3, max: 30 }));
+  const spanLike = fc.record(
+    { start: field, end: field, label: fc.constantFrom("liked", "disliked", "x"), text: field },
+    { requiredKeys: [] },
+  );
+  const recordLike = fc.record(
+    {
+      id: fc.oneof(fc.constantFrom("a", "b"), field),
+      prompt: field,
+      response: field,
+      spans: fc.array(spanLike),
+    },
+    { requiredKeys: [] },
+  );
+  const line = fc.oneof(
+    recordLike.map((r) => JSON.stringify(r)),
+    fc.jsonValue().map((v) => JSON.stringify(v) ?? "null"),
+    fc.string(),
+  );
+
+  it("never throws, and returns either a record or at least one error per line", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 8 }), async (texts) => {
+        const lines = texts.map((text, i) => ({ line: i + 1, text }));
+        for await (const r of validateFeedbackLines(lines)) {
+          expect(r.record !== undefined || r.problems.some((p) => p.severity === "error")).toBe(
+            true,
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
