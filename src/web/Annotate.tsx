@@ -36,8 +36,12 @@ export function AnnotatePage({ user, projectId, itemId }: AnnotatePageProps) {
         setQueue(q.queue);
       })
       .catch((err: ApiError) => setError(err.message));
+  }, [projectId]);
+
+  // drafts left from a reload or a lost connection go out as soon as the page is back
+  useEffect(() => {
     void flushDrafts(user.username, itemId);
-  }, [projectId, user.username, itemId]);
+  }, [user.username, itemId]);
 
   // open the first unfinished item when none is named
   useEffect(() => {
