@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sliceCodePoints } from "../codepoints.js";
 import { formatProblem } from "../problems.js";
@@ -252,5 +253,27 @@ describe("importFile", () => {
     ]);
     const lines = readFileSync(join(dir, "out.jsonl"), "utf8").trim().split("\n");
     expect(JSON.parse(lines[0]).id).toBe("41-7");
+  });
+});
+
+describe("import adapters on arbitrary JSON", () => {
+  it("never throw, whatever the export holds", () => {
+    const anything = fc.jsonValue({ maxDepth: 4 });
+    const task = fc.record({
+      id: anything,
+      data: fc.oneof(
+        anything,
+        fc.record({ prompt: anything, response: fc.oneof(fc.string(), anything) }),
+      ),
+      annotations: fc.oneof(anything, fc.array(fc.record({ id: anything, result: anything }))),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(task, anything), { maxLength: 4 }), (items) => {
+        importLabelStudio(items);
+        importArgilla(items, { offsets: "utf16" });
+        importArgilla(items);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
