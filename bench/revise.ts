@@ -2,7 +2,8 @@
 // server that answers each request after a fixed 20 ms, Redline's runner (journal on, chains
 // built and written) against a bare `openai` client sending the same requests at the same
 // concurrency. Target: Redline at least 0.9x the bare client's spans per second.
-// Run: npm run bench:revise [-- --concurrency 16 --spans 1000 --delay 20]
+// Run: npm run bench:revise [-- --concurrency 16 --spans 1000 --delay 20 --rounds 3]
+// (--without-journal measures the runner with its journal off)
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     spans: { type: "string", default: "1000" },
     delay: { type: "string", default: "20" },
     rounds: { type: "string", default: "3" },
+    "without-journal": { type: "boolean", default: false },
   },
 });
 const concurrency = Number(values.concurrency);
@@ -95,11 +97,12 @@ async function redline(): Promise<number> {
       reviser,
       reviserId: reviser.fingerprint,
       out: join(dir, "chains.jsonl"),
-      journal: join(dir, "journal.jsonl"),
+      journal: values["without-journal"] ? undefined : join(dir, "journal.jsonl"),
       concurrency,
     });
     const seconds = (performance.now() - started) / 1000;
-    if (report.fresh !== totalSpans || report.complete !== records.length) {
+    const asked = values["without-journal"] ? reviser.usage.requests : report.fresh;
+    if (asked !== totalSpans || report.complete !== records.length) {
       throw new Error(`bench: expected ${totalSpans} rewrites, got ${JSON.stringify(report)}`);
     }
     return totalSpans / seconds;
@@ -127,6 +130,7 @@ try {
   const ratio = median(rows.map((row) => row.redline / row.bare));
   console.log(
     `revise bench: ${totalSpans} spans, ${values.delay} ms server, concurrency ${concurrency}, ` +
+      `journal ${values["without-journal"] ? "off" : "on"}, ` +
       `ideal ${((concurrency * 1000) / Number(values.delay)).toFixed(0)} spans/s`,
   );
   for (const [i, row] of rows.entries()) {
