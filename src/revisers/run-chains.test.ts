@@ -128,4 +128,23 @@ describe("runChains", () => {
     expect(readChains(join(work, "b.jsonl"))).toEqual(readChains(join(work, "a.jsonl")));
     cache.close();
   });
+
+  it("stops every record and passes on an error of the input itself", async () => {
+    const { reviser, server } = await reviserOn({ delayMs: 5 });
+    const records = makeRecords(10, 2);
+    async function* broken() {
+      yield* records.slice(0, 4);
+      throw new Error("line 5: not JSON");
+    }
+    const out = join(dir(), "chains.jsonl");
+    const run = runChains({ records: broken(), reviser, out, concurrency: 3 });
+    await expect(run).rejects.toThrow("line 5: not JSON");
+
+    // requests sent before the stop may still be arriving; after them, nothing more comes
+    await new Promise((r) => setTimeout(r, 50));
+    const asked = server.chatCount();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.chatCount()).toBe(asked);
+    expect(asked).toBeLessThan(20);
+  });
 });

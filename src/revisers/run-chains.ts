@@ -131,7 +131,17 @@ export async function runChains(options: RunChainsOptions): Promise<RunChainsRep
     return next;
   };
 
+  // an error outside the reviser (unreadable input) stops every worker, then is rethrown
+  let inputError: unknown;
   const worker = async () => {
+    try {
+      await work();
+    } catch (err) {
+      inputError ??= err;
+      stop.abort();
+    }
+  };
+  const work = async () => {
     for (;;) {
       while (index - nextToWrite >= window && !signal.aborted) await flushedOnce;
       const item = await pull();
@@ -187,6 +197,7 @@ export async function runChains(options: RunChainsOptions): Promise<RunChainsRep
     journal?.close();
   }
 
+  if (inputError !== undefined) throw inputError;
   if (options.signal?.aborted) {
     throw new RunInterruptedError(
       `runChains: interrupted after writing ${report.written} chains; ` +
