@@ -43,3 +43,18 @@ export async function setEngineDevice(device: "wasm" | "cpu"): Promise<Device> {
   defaultDevice(device);
   return previous;
 }
+
+// compiled functions live for the process: a second run with the same model shape reuses the
+// traces instead of compiling again (they are never disposed)
+const compiled = new Map<string, unknown>();
+
+/** Returns the function built for (`kind`, `key`), building it on first use. */
+export function compileOnce<T>(kind: string, key: unknown, build: () => T): T {
+  const k = `${kind}:${JSON.stringify(key)}`;
+  let f = compiled.get(k) as T | undefined;
+  if (!f) {
+    f = build();
+    compiled.set(k, f);
+  }
+  return f;
+}

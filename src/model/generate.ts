@@ -1,7 +1,7 @@
 // Batched text generation with a key/value cache: greedy or sampled (temperature, top-p).
 // Prompts are left-padded so every row decodes at the same cache slot; the cache has a fixed
 // length, so the jitted decode step compiles once per batch shape.
-import { jit, np, tree } from "../engine/index.js";
+import { compileOnce, jit, np, tree } from "../engine/index.js";
 import type { Model } from "./model.js";
 import { createRng, type Params } from "./params.js";
 import type { Tokenizer } from "./tokenizer.js";
@@ -90,15 +90,14 @@ export async function generateTokens(
     return [logits, next!];
   };
   // jax-js tree types do not admit optional fields, hence the casts
-  const decode = jit(step as never) as unknown as DecodeStep & { dispose(): void };
-  try {
-    for (let start = 0; start < prompts.length; start += batchSize) {
-      const chunk = prompts.slice(start, start + batchSize);
-      const rows = await decodeChunk(model, chunk, S, maxNew, eos, options, rng, decode);
-      results.push(...rows);
-    }
-  } finally {
-    decode.dispose();
+  const decode = compileOnce(
+    "decode",
+    { ...c, hf: undefined },
+    () => jit(step as never) as unknown as DecodeStep,
+  );
+  for (let start = 0; start < prompts.length; start += batchSize) {
+    const chunk = prompts.slice(start, start + batchSize);
+    results.push(...(await decodeChunk(model, chunk, S, maxNew, eos, options, rng, decode)));
   }
   return results;
 }

@@ -162,7 +162,7 @@ function preferenceTask(
         padId: tokenizer.padTokenId,
       });
     },
-    dispose: () => step.dispose(),
+    dispose() {},
   };
 }
 

@@ -207,7 +207,6 @@ export async function runLoop(task: LoopTask, options: LoopOptions): Promise<Tra
     }
   } finally {
     progress?.done();
-    update.dispose();
     tree.dispose([optimizer.m, optimizer.v]);
     task.dispose();
   }

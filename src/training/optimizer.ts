@@ -1,6 +1,6 @@
 // AdamW (Loshchilov & Hutter 2019) with global-norm gradient clipping, and the learning-rate
 // schedule: linear warmup then cosine decay to a floor. The update is one jitted function.
-import { jit, np, tree } from "../engine/index.js";
+import { compileOnce, jit, np, tree } from "../engine/index.js";
 import type { Params } from "../model/params.js";
 
 /** AdamW hyper-parameters. */
@@ -58,6 +58,10 @@ type UpdateOut = { params: Params; m: Params; v: Params; gradNorm: np.Array };
  * biases or 1-d tensors), as is usual for transformers.
  */
 export function compileAdamW(options: AdamWOptions) {
+  return compileOnce("adamw", options, () => buildAdamW(options));
+}
+
+function buildAdamW(options: AdamWOptions) {
   const { beta1, beta2, eps, weightDecay, maxGradNorm } = options;
   return jit((input: UpdateIn): UpdateOut => {
     const names = Object.keys(input.params);

@@ -54,25 +54,21 @@ export async function computePairLogps(
   const rejected = new Float64Array(pairs.length);
   const step = compilePairLogps(model.config);
   const dtype = Object.values(model.params)[0].dtype;
-  try {
-    for (let start = 0; start < pairs.length; start += options.batchSize) {
-      const slice = pairs.slice(start, start + options.batchSize);
-      const b = buildPairBatch(slice, {
-        chainAware: options.chainAware ?? true,
-        padId: options.padId,
-      });
-      const zeros = new Float64Array(b.P);
-      const batch = uploadBatch(b, zeros, zeros, 0, dtype);
-      const [c, r] = step(tree.ref(model.params) as Params, batch);
-      const cv = await c.data();
-      const rv = await r.data();
-      for (let i = 0; i < slice.length; i++) {
-        chosen[start + i] = cv[i];
-        rejected[start + i] = rv[i];
-      }
+  for (let start = 0; start < pairs.length; start += options.batchSize) {
+    const slice = pairs.slice(start, start + options.batchSize);
+    const b = buildPairBatch(slice, {
+      chainAware: options.chainAware ?? true,
+      padId: options.padId,
+    });
+    const zeros = new Float64Array(b.P);
+    const batch = uploadBatch(b, zeros, zeros, 0, dtype);
+    const [c, r] = step(tree.ref(model.params) as Params, batch);
+    const cv = await c.data();
+    const rv = await r.data();
+    for (let i = 0; i < slice.length; i++) {
+      chosen[start + i] = cv[i];
+      rejected[start + i] = rv[i];
     }
-  } finally {
-    step.dispose();
   }
   return { chosen, rejected };
 }

@@ -1,6 +1,6 @@
 // Supervised fine-tuning: next-token negative log-likelihood on response tokens only, with
 // the same loop, optimizer, logging and checkpoints as preference training.
-import { jit, np, tree } from "../engine/index.js";
+import { np, tree } from "../engine/index.js";
 import type { Model } from "../model/model.js";
 import { createRng, type Params } from "../model/params.js";
 import type { Tokenizer } from "../model/tokenizer.js";
@@ -8,7 +8,7 @@ import type { TrainConfig, TrainConfigInput } from "./config.js";
 import { readSftFile, type SftExample, splitByGroup } from "./data.js";
 import { accumulate, type LoopTask, runLoop, type TrainResult } from "./loop.js";
 import { setupRun, type TrainOptions } from "./setup.js";
-import { compileSftStep, type SftDeviceBatch, sftObjective } from "./step.js";
+import { compileSftLoss, compileSftStep, type SftDeviceBatch } from "./step.js";
 
 /** Options of `trainSft`. */
 export interface TrainSftOptions extends TrainOptions {
@@ -130,9 +130,7 @@ function sftTask(
   const t = config.training;
   const step = compileSftStep(policy.config);
   const dtype = Object.values(policy.params)[0].dtype;
-  const evalLoss = jit((params: Params, batch: SftDeviceBatch) =>
-    sftObjective(policy.config, params, batch),
-  );
+  const evalLoss = compileSftLoss(policy.config);
   return {
     plan(epoch) {
       const order = train.map((_, i) => i);
@@ -181,9 +179,6 @@ function sftTask(
       const loss = total / Math.max(1, counted);
       return { loss, perplexity: Math.exp(loss) };
     },
-    dispose() {
-      step.dispose();
-      evalLoss.dispose();
-    },
+    dispose() {},
   };
 }

@@ -1,11 +1,13 @@
 // The jitted computations of one training step: per-pair sequence log-probs from a batch of
 // distinct sequences, the preference loss with its optional NLL term, and the SFT loss.
-import { jit, np, valueAndGrad } from "../engine/index.js";
+import { compileOnce, jit, np, valueAndGrad } from "../engine/index.js";
 import type { ModelConfig } from "../model/config.js";
 import type { Params } from "../model/params.js";
 import { tokenLogps } from "../model/transformer.js";
 import type { PairBatch } from "./batching.js";
 import { type LossType, preferenceLoss } from "./losses.js";
+
+const shapeKey = (c: ModelConfig) => ({ ...c, hf: undefined });
 
 /** A preference batch on the engine. */
 export type DeviceBatch = {
@@ -117,21 +119,25 @@ export function preferenceObjective(
   return [loss, { chosen, rejected, losses }];
 }
 
-/** jit(valueAndGrad) of the preference objective for one model config and loss. */
+/** jit(valueAndGrad) of the preference objective for one model config and loss (cached). */
 export function compilePreferenceStep(c: ModelConfig, s: LossSettings) {
-  const f = (params: Params, batch: DeviceBatch) => preferenceObjective(c, s, params, batch);
-  return jit(valueAndGrad(f, { hasAux: true }));
+  return compileOnce("preference", [shapeKey(c), s], () => {
+    const f = (params: Params, batch: DeviceBatch) => preferenceObjective(c, s, params, batch);
+    return jit(valueAndGrad(f, { hasAux: true }));
+  });
 }
 
-/** jit of the per-pair log-probs, for the reference model and evaluation. */
+/** jit of the per-pair log-probs, for the reference model and evaluation (cached). */
 export function compilePairLogps(c: ModelConfig) {
-  return jit((params: Params, batch: DeviceBatch) => {
-    const out = pairLogps(c, params, batch);
-    for (const a of Object.values(params)) a.dispose();
-    for (const k of ["chosenCount", "weight", "refChosen", "refRejected"] as const)
-      batch[k].dispose();
-    return [out.chosen, out.rejected] as [np.Array, np.Array];
-  });
+  return compileOnce("pair-logps", shapeKey(c), () =>
+    jit((params: Params, batch: DeviceBatch) => {
+      const out = pairLogps(c, params, batch);
+      for (const a of Object.values(params)) a.dispose();
+      for (const k of ["chosenCount", "weight", "refChosen", "refRejected"] as const)
+        batch[k].dispose();
+      return [out.chosen, out.rejected] as [np.Array, np.Array];
+    }),
+  );
 }
 
 /** An SFT batch on the engine: sequences, targets, counted-token mask and row weight. */
@@ -150,9 +156,16 @@ export function sftObjective(c: ModelConfig, params: Params, batch: SftDeviceBat
   return lp.mul(batch.mask).sum().mul(batch.weight).neg();
 }
 
-/** jit(valueAndGrad) of the SFT objective. */
+/** jit(valueAndGrad) of the SFT objective (cached). */
 export function compileSftStep(c: ModelConfig) {
-  return jit(
-    valueAndGrad((params: Params, batch: SftDeviceBatch) => sftObjective(c, params, batch)),
+  return compileOnce("sft", shapeKey(c), () =>
+    jit(valueAndGrad((params: Params, batch: SftDeviceBatch) => sftObjective(c, params, batch))),
+  );
+}
+
+/** jit of the SFT objective without gradient, for evaluation (cached). */
+export function compileSftLoss(c: ModelConfig) {
+  return compileOnce("sft-loss", shapeKey(c), () =>
+    jit((params: Params, batch: SftDeviceBatch) => sftObjective(c, params, batch)),
   );
 }
