@@ -35,7 +35,7 @@ describe("runBatchChains", () => {
     const first = await runBatchChains({ ...options, submitOnly: true });
     expect(first).toMatchObject({ pending: true, batches: [expect.any(String)] });
     const state = JSON.parse(readFileSync(options.state, "utf8"));
-    expect(state.batch_id).toBe(first.batches[0]);
+    expect(state.in_flight).toEqual(first.batches);
 
     // the rerun polls that batch, then submits the second span of every record
     const second = await runBatchChains(options);
@@ -53,6 +53,26 @@ describe("runBatchChains", () => {
     expect(chains.map((c) => c.id)).toEqual(records.map((r) => r.id));
     expect(chains[0].steps.at(-1)?.text).toContain("fixed(something weak 1)");
     expect(server.chatCount()).toBe(8);
+    cache.close();
+  });
+
+  it("splits a round larger than the batch limit into several batches", async () => {
+    server = await startFakeOpenAI({ batchPolls: 0 });
+    const work = mkdtempSync(join(tmpdir(), "redline-batch-"));
+    const cache = new ResponseCache(join(work, "cache.sqlite"));
+    const report = await runBatchChains({
+      records: () => makeRecords(5, 1),
+      client: createOpenAIClient({ baseURL: server.url }),
+      model: "fake-model",
+      cache,
+      state: join(work, "state.json"),
+      out: join(work, "chains.jsonl"),
+      pollIntervalMs: 1,
+      maxBatchRequests: 2,
+    });
+    expect(report).toMatchObject({ rounds: 2, chains: 5, complete: 5 });
+    const uploaded = [...server.files.values()].filter((f) => f.purpose === "batch");
+    expect(uploaded.map((f) => f.content.trim().split("\n").length)).toEqual([2, 2, 1]);
     cache.close();
   });
 });

@@ -40,15 +40,17 @@ export interface BatchChainsOptions {
   maxFailures?: number;
   /** stop after submitting a batch instead of polling it (rerun to collect) */
   submitOnly?: boolean;
+  /** requests per batch file; a larger round is split (the API takes at most 50,000) */
+  maxBatchRequests?: number;
   logger?: Logger;
   signal?: AbortSignal;
 }
 
-/** The state file: the batch in flight and the requests that failed inside batches. */
+/** The state file: the batches in flight and the requests that failed inside batches. */
 interface BatchState {
   round: number;
-  batch_id?: string;
-  input_file_id?: string;
+  /** ids of submitted batches not yet collected */
+  in_flight: string[];
   failures: Record<string, { count: number; reason: string }>;
 }
 
@@ -82,11 +84,10 @@ export async function runBatchChains(options: BatchChainsOptions): Promise<Batch
   };
 
   for (;;) {
-    // a batch in flight: wait for it and collect its answers
-    if (state.batch_id) {
-      await collectBatch(options, state, logger);
-      state.batch_id = undefined;
-      state.input_file_id = undefined;
+    // batches in flight: wait for each and collect its answers
+    while (state.in_flight.length > 0) {
+      await collectBatch(options, state.in_flight[0], state, logger);
+      state.in_flight.shift();
       writeState(options.state, state);
     }
 
@@ -114,7 +115,7 @@ export async function runBatchChains(options: BatchChainsOptions): Promise<Batch
       return report;
     }
 
-    // submit the next round
+    // submit the next round, in batches of at most maxBatchRequests requests
     state.round++;
     const lines = [...pending].map(([key, request]) =>
       JSON.stringify({
@@ -124,25 +125,29 @@ export async function runBatchChains(options: BatchChainsOptions): Promise<Batch
         body: buildChatBody(options.model, request, options.structured !== false),
       }),
     );
-    const file = await options.client.files.create({
-      file: await toFile(
-        Buffer.from(`${lines.join("\n")}\n`),
-        `redline-round-${state.round}.jsonl`,
-      ),
-      purpose: "batch",
-    });
-    state.input_file_id = file.id;
-    writeState(options.state, state);
-    const batch = await options.client.batches.create({
-      input_file_id: file.id,
-      endpoint: "/v1/chat/completions",
-      completion_window: "24h",
-      metadata: { source: "redline chains", round: String(state.round) },
-    });
-    state.batch_id = batch.id;
-    writeState(options.state, state);
-    report.batches.push(batch.id);
-    logger.info(`batch: round ${state.round}: submitted ${batch.id} with ${pending.size} requests`);
+    const size = options.maxBatchRequests ?? 50_000;
+    for (let part = 0; part * size < lines.length; part++) {
+      const chunk = lines.slice(part * size, (part + 1) * size);
+      const file = await options.client.files.create({
+        file: await toFile(
+          Buffer.from(`${chunk.join("\n")}\n`),
+          `redline-round-${state.round}-${part + 1}.jsonl`,
+        ),
+        purpose: "batch",
+      });
+      const batch = await options.client.batches.create({
+        input_file_id: file.id,
+        endpoint: "/v1/chat/completions",
+        completion_window: "24h",
+        metadata: { source: "redline chains", round: String(state.round) },
+      });
+      state.in_flight.push(batch.id);
+      writeState(options.state, state);
+      report.batches.push(batch.id);
+      logger.info(
+        `batch: round ${state.round}: submitted ${batch.id} with ${chunk.length} requests`,
+      );
+    }
     if (options.submitOnly) {
       report.pending = true;
       return report;
@@ -199,10 +204,10 @@ function batchCompleter(
 
 async function collectBatch(
   options: BatchChainsOptions,
+  id: string,
   state: BatchState,
   logger: Logger,
 ): Promise<void> {
-  const id = state.batch_id as string;
   const interval = options.pollIntervalMs ?? 30_000;
   let batch: OpenAI.Batches.Batch;
   for (;;) {
@@ -260,7 +265,7 @@ async function collectBatch(
 }
 
 function readState(path: string): BatchState {
-  if (!existsSync(path)) return { round: 0, failures: {} };
+  if (!existsSync(path)) return { round: 0, in_flight: [], failures: {} };
   try {
     return JSON.parse(readFileSync(path, "utf8")) as BatchState;
   } catch (err) {
