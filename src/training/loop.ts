@@ -55,6 +55,8 @@ export interface LoopOptions {
   tokenizer: Tokenizer;
   logger: Logger;
   onStep?: (record: StepRecord) => void;
+  /** called every `evalEvery` steps (not after the last) with the live policy; do not dispose it */
+  onEval?: (step: number, model: Model) => Promise<void>;
   /** show a progress bar (on a terminal) */
   progress?: boolean;
   /** stop after the current step, writing a checkpoint */
@@ -182,6 +184,7 @@ export async function runLoop(task: LoopTask, options: LoopOptions): Promise<Tra
       };
       if (t.evalEvery > 0 && state.step % t.evalEvery === 0 && state.step < totalSteps) {
         Object.assign(record, await runEval(state.step));
+        await options.onEval?.(state.step, policy);
       }
       history.push(record);
       await writer?.write(record);

@@ -21,6 +21,8 @@ export interface TrainOptions {
   tokenizer?: Tokenizer;
   logger?: Logger;
   onStep?: (record: StepRecord) => void;
+  /** called every `training.evalEvery` steps (not after the last) with the live policy */
+  onEval?: (step: number, model: Model) => Promise<void>;
   progress?: boolean;
   signal?: AbortSignal;
   /** a checkpoint directory, or true for the newest one in the output directory */

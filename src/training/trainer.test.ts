@@ -128,8 +128,27 @@ describe("trainDpo bookkeeping", () => {
       { model: base, tokenizer, pairs },
     );
     const [a, b] = [one.history[0], accumulated.history[0]];
+    expect(b.sequences).toBe(a.sequences);
     expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-5);
     expect(Math.abs(a.grad_norm - b.grad_norm)).toBeLessThan(1e-5 * a.grad_norm);
+  });
+
+  it("hands the live policy to onEval every evalEvery steps", async () => {
+    const base = createModel(spec, 8);
+    const seen: number[] = [];
+    await trainDpo(
+      { training: { batchSize: 2, epochs: 2, evalEvery: 2 } },
+      {
+        model: base,
+        tokenizer,
+        pairs: chainPairs(3, 2),
+        onEval: async (step, model) => {
+          seen.push(step);
+          expect(Object.keys(model.params).length).toBeGreaterThan(0);
+        },
+      },
+    );
+    expect(seen).toEqual([2]);
   });
 
   it("reads reference log-probs from the disk cache on a second run", async () => {
