@@ -39,6 +39,7 @@ const { values: args } = parseArgs({
     "update-items": { type: "string", default: "200" },
     child: { type: "boolean", default: false },
     profile: { type: "string" },
+    "no-background-checkpoints": { type: "boolean", default: false },
   },
 });
 
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
       "tsx",
       new URL(import.meta.url).pathname,
       "--child",
+      ...(args["no-background-checkpoints"] ? ["--no-background-checkpoints"] : []),
       "--db",
       db,
       ...(schema ? ["--schema", schema] : []),

@@ -87,7 +87,7 @@ export function registerServeCommands(program: Command): void {
         throw new UsageError(`--port must be a port number, got ${opts.port}`);
       }
       const logger = createLogger("info");
-      const store = await openStore({ db: dbOf(opts) });
+      const store = await openStore({ db: dbOf(opts), backgroundCheckpoints: true });
       const server = await startServer({
         store,
         logger,

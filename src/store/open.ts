@@ -1,5 +1,7 @@
 // Opens the annotation store: a SQLite file (the default, WAL mode, no setup) or a PostgreSQL
 // server given as a postgres:// URL. Both are reached through the same Kysely query layer.
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql } from "kysely";
 import pg from "pg";
@@ -25,6 +27,11 @@ export interface OpenStoreOptions {
   migrate?: boolean;
   /** PostgreSQL pool size; default 10 */
   poolSize?: number;
+  /**
+   * SQLite only: move WAL checkpoints (which write back and fsync the database file) to a
+   * worker thread, so no request waits for them; default false. The server turns it on.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 /** True when `db` names a PostgreSQL server rather than a SQLite file. */
@@ -34,7 +41,9 @@ export function isPostgresUrl(db: string): boolean {
 
 /** Opens (and by default migrates) the store named by `options.db`. */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  const store = isPostgresUrl(options.db) ? await openPostgres(options) : openSqlite(options.db);
+  const store = isPostgresUrl(options.db)
+    ? await openPostgres(options)
+    : openSqlite(options.db, options.backgroundCheckpoints ?? false);
   if (options.migrate !== false) {
     try {
       await migrateToLatest(store.db as Kysely<unknown>);
@@ -46,7 +55,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   return store;
 }
 
-function openSqlite(file: string): Store {
+function openSqlite(file: string, backgroundCheckpoints: boolean): Store {
   let database: BetterSqlite3.Database;
   try {
     database = new BetterSqlite3(file);
@@ -60,6 +69,8 @@ function openSqlite(file: string): Store {
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
+  const checkpointer =
+    backgroundCheckpoints && file !== ":memory:" ? startCheckpointer(database, file) : undefined;
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
   });
@@ -68,6 +79,7 @@ function openSqlite(file: string): Store {
     kind: "sqlite",
     location: file,
     async close() {
+      await checkpointer?.terminate();
       await db.destroy();
     },
   };
@@ -95,6 +107,48 @@ function withStatementCache(database: BetterSqlite3.Database, size = 256): Sqlit
       }
       cache.set(text, statement);
       return statement;
+    },
+  };
+}
+
+// the checkpoint loop, run in a worker thread with its own connection
+const CHECKPOINT_WORKER = `
+const { workerData, parentPort } = require("node:worker_threads");
+const Database = require(workerData.module);
+const db = new Database(workerData.file);
+db.pragma("busy_timeout = 5000");
+const timer = setInterval(() => {
+  try {
+    db.pragma("wal_checkpoint(PASSIVE)");
+  } catch (err) {
+    parentPort.postMessage(String(err && err.message));
+  }
+}, workerData.everyMs);
+parentPort.on("message", () => { clearInterval(timer); db.close(); process.exit(0); });
+`;
+
+/**
+ * Turns off checkpoints on the serving connection and runs passive ones every 200 ms in a
+ * worker; if the worker fails, the serving connection checkpoints again as SQLite would.
+ */
+function startCheckpointer(database: BetterSqlite3.Database, file: string) {
+  const module = createRequire(import.meta.url).resolve("better-sqlite3");
+  const worker = new Worker(CHECKPOINT_WORKER, {
+    eval: true,
+    workerData: { module, file, everyMs: 200 },
+  });
+  worker.unref();
+  database.pragma("wal_autocheckpoint = 0");
+  const fallBack = () => {
+    if (database.open) database.pragma("wal_autocheckpoint = 1000");
+  };
+  worker.on("error", fallBack);
+  worker.on("message", fallBack);
+  return {
+    async terminate() {
+      worker.off("error", fallBack);
+      worker.postMessage("stop");
+      await new Promise((resolve) => worker.once("exit", resolve));
     },
   };
 }
