@@ -1,5 +1,6 @@
 // Runs the bundled experiment end to end: load the base checkpoint and its task, run every
 // seed and arm, write the report folder, and return the summary table for the terminal.
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../common/logger.js";
 import { writeReport } from "../evaluation/report.js";
@@ -38,7 +39,18 @@ export async function runBundledExperiment(
   );
   const backend = await createTrainerBackend(config.modelDir, { logger, config });
   try {
-    const result = await runExperiment({ config, task, backend, logger });
+    await mkdir(dir, { recursive: true });
+    const result = await runExperiment({
+      config,
+      task,
+      backend,
+      logger,
+      // the simulated annotations, in the feedback format, for inspection or `redline run`
+      onAnnotated: async (seed, records) => {
+        const lines = records.map((r) => JSON.stringify(r)).join("\n");
+        await writeFile(join(dir, `feedback-seed${seed}.jsonl`), `${lines}\n`);
+      },
+    });
     const paths = await writeReport(result, { dir, logger, png: options.png });
     const summary = [
       "",

@@ -10,6 +10,7 @@ import type {
   ExperimentResult,
   RunResult,
 } from "../evaluation/results.js";
+import type { FeedbackRecord } from "../feedback/schema.js";
 import type { PreferencePair } from "../pairs/types.js";
 import { annotateAnswer, judgeAb } from "./annotator.js";
 import { type AbComparison, type AnnotatedAnswer, buildChains, pairsForArm } from "./arms.js";
@@ -61,6 +62,8 @@ export interface RunExperimentOptions {
   logger: Logger;
   /** progress display; default one on stderr */
   progress?: Progress;
+  /** receives each seed's span-annotated records (to keep them beside the report) */
+  onAnnotated?: (seed: number, records: FeedbackRecord[]) => Promise<void>;
 }
 
 /** Runs every seed, arm and budget and returns what was measured (the report is separate). */
@@ -134,6 +137,10 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
       b: second[i],
       judgment: judgeAb(prompt, first[i], second[i], config.noise, noiseRng),
     }));
+    await options.onAnnotated?.(
+      seed,
+      answers.map((a) => a.record),
+    );
     const chains = await buildChains(answers);
     const disliked = answers.reduce(
       (n, a) => n + a.record.spans.filter((s) => s.label === "disliked").length,
