@@ -134,6 +134,23 @@ describe("the OpenAI-compatible reviser", () => {
     await expect(reviser.revise(request)).rejects.toBeInstanceOf(ServerCallError);
   });
 
+  it("throws on a wrong key instead of failing every span with it", async () => {
+    const { reviser, server } = await setup({
+      fault: () => ({ kind: "status", status: 401, message: "Incorrect API key provided" }),
+    });
+    const request = {
+      record_id: "r1",
+      prompt: "q",
+      draft: "a bad word",
+      span_index: 0,
+      span: { start: 2, end: 5, text: "bad" },
+      liked: [],
+      ahead: [],
+    };
+    await expect(reviser.revise(request)).rejects.toThrow(/HTTP 401: .*Incorrect API key/);
+    expect(server.chatCount()).toBe(1);
+  });
+
   it("asks again, saying why, when a rewrite touches text outside its span", async () => {
     const outside = record.response.replace("London", "Paris").replace("It has", "It had");
     const { reviser, server } = await setup({ fault: once({ kind: "reply", content: outside }) });

@@ -43,8 +43,9 @@ export interface LlmReviser extends Reviser {
 
 /**
  * Creates a reviser named `openai:<model>` or `ollama:<model>` after its backend. Server
- * failures that survive the backend's retries (429, 5xx, timeouts) are thrown, so the run stops
- * and can be resumed; answers the server refuses outright (other 4xx) fail just this span.
+ * failures that survive the backend's retries (429, 5xx, timeouts) and setup errors (401, 403,
+ * 404) are thrown, so the run stops and can be resumed; a request the server refuses as such
+ * (400, 413, 422: too long, bad content) fails just this span.
  */
 export function createLlmReviser(options: LlmReviserOptions): LlmReviser {
   const { completer } = options;
@@ -83,7 +84,9 @@ export function createLlmReviser(options: LlmReviserOptions): LlmReviser {
         usage.add(completion);
         text = completion.text;
       } catch (err) {
-        if (err instanceof ServerCallError && !err.retryable) {
+        // a request the server cannot take fails its span; a wrong key, model or URL
+        // (401, 403, 404) would fail them all, so it stops the run instead
+        if (err instanceof ServerCallError && !err.retryable && refusesRequest(err.status)) {
           return { ok: false, reason: `${name}: server refused the request: ${err.message}` };
         }
         throw err;
@@ -105,4 +108,8 @@ export function createLlmReviser(options: LlmReviserOptions): LlmReviser {
   }
 
   return { name, usage, fingerprint, revise };
+}
+
+function refusesRequest(status: number | undefined): boolean {
+  return status === 400 || status === 413 || status === 422;
 }
