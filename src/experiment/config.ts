@@ -94,6 +94,5 @@ export const FULL_PRESET: ExperimentConfigInput = {
   arms: ["chain", "ab", "rewrite", "chain-all", "chain-nll"],
   annotated: [32, 64, 128],
   heldOutPrompts: 128,
-  samplesPerPrompt: 2,
   heldOutAnswers: 96,
 };
