@@ -34,3 +34,16 @@ describe("buildWordTokenizer", () => {
     expect(() => buildWordTokenizer({ words: ["two words"] })).toThrow(/whitespace/);
   });
 });
+
+describe("the shipped tokenizer", () => {
+  it("loads through Redline's own Tokenizer and covers every word of the task", async () => {
+    const { loadTokenizer } = await import("../model/tokenizer.js");
+    const { readTaskSpec, splitTask } = await import("./task.js");
+    const tokenizer = await loadTokenizer("models/base");
+    const { world } = splitTask(await readTaskSpec("models/base"));
+    for (const w of vocabularyOfWorld(world)) expect(tokenizer.tokenToId(w)).toBeGreaterThan(3);
+    const text = `describe ${world.planets[0].name} [ colour red ] its colour is red .`;
+    expect(tokenizer.decode(tokenizer.encodeIds(text))).toBe(text);
+    expect(tokenizer.encodeIds("describe qwerty")).toEqual([tokenizer.tokenToId("describe"), 1]);
+  });
+});
