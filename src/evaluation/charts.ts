@@ -57,6 +57,22 @@ export const PALETTE = [
   "#000000",
 ];
 
+/** Fixed colours of the experiment's series, so an arm looks the same in every chart. */
+export const SERIES_COLORS: Record<string, string> = {
+  base: "#7f7f7f",
+  chain: "#0072B2",
+  ab: "#D55E00",
+  rewrite: "#009E73",
+  "chain-all": "#CC79A7",
+  "chain-nll": "#E69F00",
+  "chain-edit": "#56B4E9",
+};
+
+/** The colour of series `name`, the `i`-th of its chart: its fixed colour or the palette's. */
+export function colorOf(name: string, i: number): string {
+  return SERIES_COLORS[name] ?? PALETTE[i % PALETTE.length];
+}
+
 const MARGIN = { top: 34, right: 130, bottom: 44, left: 58 };
 
 /** Renders a line chart with a legend on the right. */
@@ -81,7 +97,7 @@ export function renderLineChart(o: LineChartOptions): string {
   parts.push(...ticks([x0, x1], "x", sx, sy(y0), MARGIN.left));
   parts.push(...ticks([y0, y1], "y", sy, MARGIN.left, MARGIN.left + pw));
   o.series.forEach((s, i) => {
-    const color = s.color ?? PALETTE[i % PALETTE.length];
+    const color = s.color ?? colorOf(s.name, i);
     const pts = s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
     const band = pts.filter((p) => Number.isFinite(p.low) && Number.isFinite(p.high));
     if (band.length >= 2) {
@@ -126,7 +142,7 @@ export function renderBarChart(o: BarChartOptions): string {
     parts.push(text(g.category, gx + groupW * 0.4, height - MARGIN.bottom + 16, "middle", 11));
     for (const b of g.bars) {
       const i = names.indexOf(b.series);
-      const color = PALETTE[i % PALETTE.length];
+      const color = colorOf(b.series, i);
       const x = gx + i * barW;
       const top = sy(Math.max(b.value, y0));
       const base = sy(Math.max(y0, Math.min(0, y1)));
@@ -146,14 +162,7 @@ export function renderBarChart(o: BarChartOptions): string {
     }
   });
   names.forEach((n, i) => {
-    parts.push(
-      legendItem(
-        n,
-        PALETTE[i % PALETTE.length],
-        width - MARGIN.right + 12,
-        MARGIN.top + 8 + i * 18,
-      ),
-    );
+    parts.push(legendItem(n, colorOf(n, i), width - MARGIN.right + 12, MARGIN.top + 8 + i * 18));
   });
   parts.push("</svg>");
   return parts.join("\n");
