@@ -41,7 +41,7 @@ export async function generate(
   options: GenerateOptions = {},
 ): Promise<Generation[]> {
   const ids = prompts.map((p) => {
-    const e = tokenizer.encodeIds(p, { addSpecialTokens: true });
+    const e = tokenizer.encodePrompt(p);
     return e.length > 0 ? e : [tokenizer.bosTokenId ?? tokenizer.eosTokenId ?? 0];
   });
   const out = await generateTokens(model, ids, {

@@ -7,7 +7,7 @@ import { initEngine, np } from "../engine/index.js";
 import { loadModel, saveModel } from "./io.js";
 import { createModel } from "./model.js";
 import { readSafetensors, writeSafetensors } from "./safetensors.js";
-import { loadTokenizer } from "./tokenizer.js";
+import { loadTokenizer, Tokenizer } from "./tokenizer.js";
 import { forwardLogits } from "./transformer.js";
 import { buildWordTokenizer, writeTokenizerFiles } from "./word-tokenizer.js";
 
@@ -99,5 +99,57 @@ describe("tokenizer files", () => {
       "<s>user: the cat</s><s>assistant:",
     );
     expect(tok.eosTokenId).toBe(3);
+  });
+
+  it("adds BOS to prompts once, with a byte-level BPE tokenizer and a template that writes it", () => {
+    const special = (id: number, content: string) => ({
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    });
+    const byteLevel = {
+      type: "ByteLevel",
+      add_prefix_space: false,
+      trim_offsets: true,
+      use_regex: true,
+    };
+    const tok = new Tokenizer(
+      {
+        added_tokens: [special(0, "<s>"), special(1, "</s>")],
+        normalizer: null,
+        pre_tokenizer: byteLevel,
+        post_processor: {
+          type: "TemplateProcessing",
+          single: [
+            { SpecialToken: { id: "<s>", type_id: 0 } },
+            { Sequence: { id: "A", type_id: 0 } },
+          ],
+          pair: [],
+          special_tokens: { "<s>": { id: "<s>", ids: [0], tokens: ["<s>"] } },
+        },
+        decoder: byteLevel,
+        model: {
+          type: "BPE",
+          vocab: { "<s>": 0, "</s>": 1, a: 2, b: 3, Ġ: 4, ab: 5, Ġa: 6 },
+          merges: ["a b", "Ġ a"],
+        },
+      },
+      {
+        bos_token: "<s>",
+        eos_token: "</s>",
+        chat_template: "{{ bos_token }}{{ messages[0].content }}",
+      },
+    );
+    expect(tok.encodePrompt("ab")).toEqual([0, 5]);
+    expect(tok.encodePrompt(tok.formatPrompt([{ role: "user", content: "ab" }]))).toEqual([0, 5]);
+    expect(tok.encode("ab a").offsets).toEqual([
+      [0, 2],
+      [2, 4],
+    ]);
+    expect(tok.decode([5, 6])).toBe("ab a");
   });
 });

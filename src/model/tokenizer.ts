@@ -95,6 +95,24 @@ export class Tokenizer {
     });
   }
 
+  /**
+   * Ids of a formatted prompt, with the special tokens the tokenizer's post-processor adds
+   * (usually BOS), without doubling a BOS the chat template already wrote, and without a
+   * trailing EOS (the answer follows the prompt).
+   */
+  encodePrompt(text: string): number[] {
+    const ids = this.encodeIds(text, { addSpecialTokens: true });
+    if (ids.length >= 2 && ids[0] === this.bosTokenId && ids[1] === this.bosTokenId) ids.shift();
+    if (
+      ids.length > 1 &&
+      ids.at(-1) === this.eosTokenId &&
+      !text.endsWith(this.#eosToken ?? "\0")
+    ) {
+      ids.pop();
+    }
+    return ids;
+  }
+
   /** Text of `ids`; special tokens are dropped unless `keepSpecial`. */
   decode(ids: number[], keepSpecial = false): string {
     return this.#hf.decode(ids, { skip_special_tokens: !keepSpecial });

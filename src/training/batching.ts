@@ -66,7 +66,7 @@ export function tokenizePairs(
     const promptText = tokenizer.formatPrompt(pair.prompt);
     let prompt = promptCache.get(promptText);
     if (!prompt) {
-      prompt = tokenizer.encodeIds(promptText, { addSpecialTokens: false });
+      prompt = tokenizer.encodePrompt(promptText);
       promptCache.set(promptText, prompt);
     }
     const withEos = (ids: number[]) => (eos === null ? ids : [...ids, eos]);

@@ -31,7 +31,7 @@ function tokenizeExamples(
   source = "examples",
 ): TokenizedExample[] {
   return examples.map((e, i) => {
-    const prompt = tokenizer.encodeIds(tokenizer.formatPrompt(e.prompt));
+    const prompt = tokenizer.encodePrompt(tokenizer.formatPrompt(e.prompt));
     const response = tokenizer.encodeIds(e.response);
     if (tokenizer.eosTokenId !== null) response.push(tokenizer.eosTokenId);
     const ids = [...prompt, ...response];
