@@ -9,7 +9,7 @@ import {
   FULL_PRESET,
   SHORT_PRESET,
 } from "../experiment/config.js";
-import { runBundledExperiment } from "../experiment/main.js";
+import { rerenderReport, runBundledExperiment } from "../experiment/main.js";
 import { readUserRunConfig, runUserPipeline } from "../experiment/user-run.js";
 import { UsageError } from "./exit.js";
 
@@ -39,7 +39,20 @@ export function registerExperimentCommands(program: Command): void {
     .option("--seeds <list>", "comma-separated seeds, e.g. 1,2,3")
     .option("--no-png", "skip the PNG copies of the charts")
     .option("--quiet", "only warnings and the summary")
-    .action(async (flags: ExperimentFlags) => {
+    .option(
+      "--from-results <file>",
+      "re-render the report of an earlier run from its results.json (no training)",
+    )
+    .action(async (flags: ExperimentFlags & { fromResults?: string }) => {
+      if (flags.fromResults) {
+        const logger = createLogger(flags.quiet ? "warn" : "info");
+        const summary = await rerenderReport(flags.fromResults, {
+          logger,
+          png: flags.png !== false,
+        });
+        process.stdout.write(`${summary}\n`);
+        return;
+      }
       await runExperimentCommand(flags);
     });
 

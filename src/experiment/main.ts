@@ -1,7 +1,9 @@
 // Runs the bundled experiment end to end: load the base checkpoint and its task, run every
 // seed and arm, write the report folder, and return the summary table for the terminal.
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { UsageError } from "../cli/exit.js";
 import type { Logger } from "../common/logger.js";
 import { writeReport } from "../evaluation/report.js";
 import type { ExperimentResult } from "../evaluation/results.js";
@@ -66,4 +68,21 @@ export async function runBundledExperiment(
   } finally {
     backend.dispose?.();
   }
+}
+
+/** Writes the report of `results.json` again (e.g. after a change to the charts). */
+export async function rerenderReport(
+  file: string,
+  options: BundledExperimentOptions,
+): Promise<string> {
+  if (!existsSync(file)) {
+    throw new UsageError(`--from-results: ${file} not found; pass the results.json of a report`);
+  }
+  const result = JSON.parse(await readFile(file, "utf8")) as ExperimentResult;
+  const paths = await writeReport(result, {
+    dir: dirname(file),
+    logger: options.logger,
+    png: options.png,
+  });
+  return [tableToMarkdown(compactTable(result)), "", `Report: ${paths.index}`].join("\n");
 }
