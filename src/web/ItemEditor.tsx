@@ -24,6 +24,25 @@ export interface ItemEditorProps {
   onProgress(itemId: string, spans: number, submitted: boolean): void;
 }
 
+/** Where to draw the keyboard caret, relative to the item's main column. */
+interface CaretBox {
+  left: number;
+  top: number;
+  height: number;
+}
+
+/** The box of a collapsed selection inside `root` (browsers draw no caret in plain text). */
+function caretBox(root: HTMLElement, frame: HTMLElement | null): CaretBox | null {
+  const selection = window.getSelection();
+  if (!frame || !selection || selection.rangeCount === 0 || !selection.isCollapsed) return null;
+  const range = selection.getRangeAt(0);
+  if (!root.contains(range.startContainer)) return null;
+  const rect = range.getClientRects()[0] ?? range.getBoundingClientRect();
+  if (!rect || rect.height === 0) return null;
+  const base = frame.getBoundingClientRect();
+  return { left: rect.left - base.left, top: rect.top - base.top, height: rect.height };
+}
+
 function statusText(s: SaveStatus): string {
   switch (s.kind) {
     case "saved":
@@ -60,6 +79,8 @@ export function ItemEditor(props: ItemEditorProps) {
   const [tab, setTab] = useState<"answer" | "chains">("answer");
   const textRef = useRef<HTMLElement>(null);
   const deleted = useRef<Span[]>([]);
+  const mainRef = useRef<HTMLElement>(null);
+  const [caret, setCaret] = useState<CaretBox | null>(null);
 
   const [notice, setNotice] = useState<string | null>(null);
   const order = nestingOrder(draft.spans);
@@ -83,6 +104,7 @@ export function ItemEditor(props: ItemEditorProps) {
   function readSelection() {
     if (!textRef.current) return;
     setPending(selectionInside(textRef.current, item.response));
+    setCaret(caretBox(textRef.current, mainRef.current));
   }
 
   function focusField(kind: "comment" | "suggestion", index: number) {
@@ -98,6 +120,7 @@ export function ItemEditor(props: ItemEditorProps) {
     const same = spans.findIndex((s) => s.start === range.start && s.end === range.end);
     window.getSelection()?.removeAllRanges();
     setPending(null);
+    setCaret(null);
     if (same >= 0) {
       change({ spans: spans.map((s, i) => (i === same ? { ...s, label } : s)) });
       setActive(same);
@@ -193,6 +216,7 @@ export function ItemEditor(props: ItemEditorProps) {
           unit,
         );
         setPending(selectionInside(textRef.current!, item.response));
+        setCaret(caretBox(textRef.current!, mainRef.current));
         e.preventDefault();
         return;
       }
@@ -247,7 +271,16 @@ export function ItemEditor(props: ItemEditorProps) {
         case "k":
           return () => onPrev();
         case "e":
-          return () => textRef.current?.focus();
+          return () => {
+            const root = textRef.current;
+            if (!root) return;
+            root.focus();
+            const selection = window.getSelection();
+            if (selection && (selection.rangeCount === 0 || !root.contains(selection.anchorNode))) {
+              selection.collapse(root, 0);
+            }
+            setCaret(caretBox(root, mainRef.current));
+          };
         case "?":
           return () => setLegend((v) => !v);
         case "Escape":
@@ -255,6 +288,7 @@ export function ItemEditor(props: ItemEditorProps) {
             window.getSelection()?.removeAllRanges();
             setPending(null);
             setActive(null);
+            setCaret(null);
           };
         default:
           return null;
@@ -273,7 +307,14 @@ export function ItemEditor(props: ItemEditorProps) {
 
   return (
     <div className="editor">
-      <main className="item-main">
+      <main className="item-main" ref={mainRef}>
+        {caret && (
+          <div
+            className="caret"
+            aria-hidden="true"
+            style={{ left: caret.left, top: caret.top, height: caret.height }}
+          />
+        )}
         <header className="item-head">
           <div>
             <span className="item-id">{item.ext_id}</span>{" "}
