@@ -29,8 +29,8 @@ const { values: args } = parseArgs({
     hidden: { type: "string", default: "64" },
     layers: { type: "string", default: "2" },
     heads: { type: "string", default: "4" },
-    examples: { type: "string", default: "6000" },
-    epochs: { type: "string", default: "2" },
+    examples: { type: "string", default: "12000" },
+    epochs: { type: "string", default: "3" },
     "batch-size": { type: "string", default: "32" },
     lr: { type: "string", default: "3e-3" },
     seed: { type: "string", default: "1" },
@@ -99,9 +99,10 @@ const card = [
   "# Redline bundled base model",
   "",
   "A tiny Llama-family model for Redline's bundled experiment (describe a fictional planet",
-  "from its fact sheet). It was trained from scratch by SFT on answers in which",
-  `${spec.corruption.wrongFact * 100}% of facts are wrong and ${spec.corruption.poorPhrasing * 100}% of`,
-  "sentences poorly phrased, so its own answers carry mistakes that feedback can remove.",
+  "from its fact sheet). It was trained from scratch by SFT on answers in which " +
+    `${spec.corruption.wrongFact * 100}% of facts are wrong and ` +
+    `${spec.corruption.poorPhrasing * 100}% of sentences poorly phrased,`,
+  "so its own answers carry mistakes that feedback can remove.",
   "",
   `- parameters: ${countParams(sft.model.config).toLocaleString("en-US")} (hidden ${args.hidden}, ` +
     `${args.layers} layers, ${args.heads} heads, vocabulary ${tokenizer.vocabSize})`,
