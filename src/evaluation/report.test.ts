@@ -65,6 +65,7 @@ describe("report tables", () => {
     const [row] = differenceTable(result).rows;
     expect(row[0]).toBe("chain − ab");
     expect(row[1]).toBe("-0.100 ± 0.248");
+    expect(row[2]).toBe("no");
   });
 });
 

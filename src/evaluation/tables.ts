@@ -105,6 +105,7 @@ export function differenceTable(result: ExperimentResult, reference = "chain"): 
   const headers = [
     "comparison",
     "Δ error rate",
+    "error rate resolved?",
     "Δ wrong facts",
     "Δ acc chain pairs",
     "Δ acc A/B pairs",
@@ -119,16 +120,26 @@ export function differenceTable(result: ExperimentResult, reference = "chain"): 
   for (const arm of armsOf(result)) {
     if (arm === reference) continue;
     const other = runsOf(result, arm, budget);
-    const cells = picks.map((pick) => {
-      const diffs = ref.flatMap((r) => {
-        const o = other.find((x) => x.seed === r.seed);
-        return o ? [pick(r.final) - pick(o.final)] : [];
-      });
-      return formatInterval(confidenceInterval(diffs), 3);
-    });
-    rows.push([`${reference} − ${arm}`, ...cells]);
+    const intervals = picks.map((pick) =>
+      confidenceInterval(
+        ref.flatMap((r) => {
+          const o = other.find((x) => x.seed === r.seed);
+          return o ? [pick(r.final) - pick(o.final)] : [];
+        }),
+      ),
+    );
+    const [err, ...rest] = intervals.map((i) => formatInterval(i, 3));
+    rows.push([`${reference} − ${arm}`, err, verdict(intervals[0], reference, arm), ...rest]);
   }
   return { headers, rows };
+}
+
+/** Whether a paired interval of error-rate differences excludes 0, and which way. */
+function verdict(i: Interval, reference: string, other: string): string {
+  if (!Number.isFinite(i.half)) return "n/a (one seed)";
+  if (i.high < 0) return `yes: ${reference} lower`;
+  if (i.low > 0) return `yes: ${other} lower`;
+  return "no";
 }
 
 /** Error rate against annotation budget: one row per arm, one column per budget. */

@@ -100,6 +100,10 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
   });
   const notes = [
     "The annotator is a simulation: a program that marks the checker's findings, with noise.",
+    "Equal annotation effort: one unit is one span-annotated answer (chain, rewrite and " +
+      "chain-all arms share the same annotations) or one A/B judgment between two answers.",
+    "Every arm trains with the same DPO settings and number of epochs, so arms with more " +
+      "pairs take more optimizer steps; the learning curves show each arm against steps.",
     `Held-out pairs: ${heldOut.pairs.chain.length} chain, ${heldOut.pairs.rewrite.length} ` +
       `rewrite, ${heldOut.pairs.ab.length} A/B (noise-free labels, base-model answers).`,
   ];
