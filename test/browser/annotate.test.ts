@@ -16,6 +16,7 @@ import {
   assignUser,
   createProject,
   createUser,
+  importChains,
   importRecords,
   parseItemLines,
 } from "../../src/store/index.js";
@@ -29,7 +30,31 @@ const items = [
   { id: "keys", prompt: "Keys", response: "🎉abc def" },
   { id: "drop", prompt: "Drop", response: "Saving must survive a lost connection." },
   { id: "xss", prompt: XSS, response: `Here is markup: ${XSS} and more.` },
+  { id: "chain", prompt: "Count", response: "One, too, three." },
 ];
+const chain = {
+  id: "chain",
+  prompt: "Count",
+  status: "complete" as const,
+  rejected: [],
+  steps: [
+    { index: 0, text: "One, too, three.", spans: [] },
+    {
+      index: 1,
+      text: "One, two, three.",
+      spans: [],
+      edit: {
+        span_index: 0,
+        comment: "spelling",
+        before: "too",
+        after: "two",
+        range_before: [5, 8] as [number, number],
+        range_after: [5, 8] as [number, number],
+        reviser: "suggestion",
+      },
+    },
+  ],
+};
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
@@ -67,6 +92,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", 
       parsed.records.map((r) => r.record),
     );
     await assignUser(store, project.id, ann.id);
+    await importChains(store, project.id, [chain]);
     const rows = await store.db.selectFrom("items").select(["id", "ext_id"]).execute();
     for (const r of rows) itemIds.set(r.ext_id, r.id);
 
@@ -251,6 +277,16 @@ describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", 
     expect(await page.locator(".prompt-text").textContent()).toBe(XSS);
     expect(await page.locator("[data-testid=response] img, .prompt img").count()).toBe(0);
     expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    await page.close();
+  });
+
+  it("shows each chain step with its edit marked", async () => {
+    const page = await openItem("chain");
+    await page.click("text=Chains (1)");
+    await page.waitForSelector("[data-testid=chains]");
+    expect(await page.locator(".chain-after").textContent()).toBe("two");
+    expect(await page.locator(".chain-before").textContent()).toBe("too");
+    expect(await page.locator(".chain-text").nth(1).textContent()).toBe("One, tootwo, three.");
     await page.close();
   });
 });
