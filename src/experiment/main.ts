@@ -46,7 +46,7 @@ export async function runBundledExperiment(
       config,
       task,
       backend,
-      logger,
+      logger: clearingBarLine(logger),
       // the simulated annotations, in the feedback format, for inspection or `redline run`
       onAnnotated: async (seed, records) => {
         const lines = records.map((r) => JSON.stringify(r)).join("\n");
@@ -85,4 +85,16 @@ export async function rerenderReport(
     png: options.png,
   });
   return [tableToMarkdown(compactTable(result)), "", `Report: ${paths.index}`].join("\n");
+}
+
+/** On a terminal, clears the progress bar's line before each message so lines do not mix. */
+function clearingBarLine(logger: Logger): Logger {
+  if (!process.stderr.isTTY || process.env.CI) return logger;
+  const clear = (m: string) => `\r\x1b[2K${m}`;
+  return {
+    debug: (m) => logger.debug(clear(m)),
+    info: (m) => logger.info(clear(m)),
+    warn: (m) => logger.warn(clear(m)),
+    error: (m) => logger.error(clear(m)),
+  };
 }
