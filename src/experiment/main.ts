@@ -94,7 +94,8 @@ function clearingBarLine(logger: Logger): Logger {
   return {
     debug: (m) => logger.debug(clear(m)),
     info: (m) => logger.info(clear(m)),
-    warn: (m) => logger.warn(clear(m)),
-    error: (m) => logger.error(clear(m)),
+    // warnings keep their "warning:" prefix at the line start, so they are not cleared
+    warn: (m) => logger.warn(m),
+    error: (m) => logger.error(m),
   };
 }
