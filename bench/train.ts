@@ -88,24 +88,22 @@ async function matmulRate(): Promise<number> {
   return (2 * n ** 3) / (best(times.slice(2)) * 1e6);
 }
 
-async function bareStepMs(s: Shape): Promise<number> {
+/** A bare jitted forward+backward of the same model over B sequences of T tokens; times one call. */
+function bareStep(s: Shape): () => Promise<number> {
   const m = model(s);
   const step = jit(
     valueAndGrad((p: Params, x: np.Array, y: np.Array) => tokenLogps(m.config, p, x, y).sum()),
   );
   const toks = Int32Array.from({ length: s.B * s.T }, (_, i) => 4 + ((i * 7919) % (vocab - 4)));
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
+  return async () => {
     const t0 = performance.now();
     const x = np.array(toks, { dtype: np.int32 }).reshape([s.B, s.T]);
     const [v, g] = step(tree.ref(m.params), x.ref, x);
     await v.data();
     await blockUntilReady(g);
     tree.dispose(g);
-    times.push(performance.now() - t0);
-  }
-  step.dispose();
-  return best(times.slice(1));
+    return performance.now() - t0;
+  };
 }
 
 function randomPairs(count: number, length: number, seed: number): PreferencePair[] {
@@ -133,13 +131,47 @@ function randomPairs(count: number, length: number, seed: number): PreferencePai
   });
 }
 
-async function fullStepMs(s: Shape, pairs: PreferencePair[], batchSize: number, chainAware = true) {
+/**
+ * Best training-step time of trainDpo; with `between`, that function runs after every step
+ * (through the onEval hook), so both are measured under the same machine load.
+ */
+async function fullStepMs(
+  s: Shape,
+  pairs: PreferencePair[],
+  batchSize: number,
+  chainAware = true,
+  between?: () => Promise<number>,
+) {
+  const other: number[] = [];
   const result = await trainDpo(
-    { training: { batchSize, maxSteps: steps, learningRate: 1e-5, chainAware, epochs: 100 } },
-    { model: model(s), tokenizer, pairs, logger: silentLogger },
+    {
+      training: {
+        batchSize,
+        maxSteps: steps + 1,
+        learningRate: 1e-5,
+        chainAware,
+        epochs: 100,
+        evalEvery: between ? 1 : 0,
+      },
+    },
+    {
+      model: model(s),
+      tokenizer,
+      pairs,
+      logger: silentLogger,
+      onEval: between
+        ? async () => {
+            other.push(await between());
+          }
+        : undefined,
+    },
   );
   const rest = result.history.slice(1);
-  return { ms: best(rest.map((r) => r.step_ms)), sequences: rest[0].sequences };
+  return {
+    ms: best(rest.map((r) => r.step_ms)),
+    sequences: rest[0].sequences,
+    otherMs: other.length > 1 ? best(other.slice(1)) : Number.NaN,
+  };
 }
 
 function torchTimes(): Record<string, number> | string {
@@ -179,8 +211,9 @@ console.log(
   "config         step ms  tok/s   GFLOP/s  util   bare f+b ms  full/bare  torch ms  ours/torch",
 );
 for (const s of shapes) {
-  const bare = await bareStepMs(s);
-  const full = await fullStepMs(s, randomPairs(s.B / 2, s.T, s.d), s.B / 2);
+  // training steps and bare forward+backward calls alternate
+  const full = await fullStepMs(s, randomPairs(s.B / 2, s.T, s.d), s.B / 2, true, bareStep(s));
+  const bare = full.otherMs;
   const gflops = trainingFlops(s) / (full.ms * 1e6);
   const key = `${s.d}/${s.layers}/${s.T}`;
   const t = typeof torch === "string" ? null : torch[key];
