@@ -28,11 +28,12 @@ interface ExperimentFlags {
 export function registerExperimentCommands(program: Command): void {
   program
     .command("experiment")
+    .summary("compare chain, A/B and rewrite pairs by DPO on the bundled task (reports/<name>/)")
     .description(
       "Compare DPO on chain-adjacent pairs, A/B pairs and full-rewrite pairs at equal annotation " +
         "effort on the bundled task, over several seeds; writes reports/<name>/",
     )
-    .option("--full", "the complete experiment (more seeds, budgets and the chain-all arm)")
+    .option("--full", "the complete experiment (5 seeds, 3 budgets, chain-all and chain-nll arms)")
     .option("--name <name>", "report folder name (default: short or full)")
     .option("--out <dir>", "folder that holds report folders", "reports")
     .option("--model <dir>", "base checkpoint", "models/base")
@@ -59,6 +60,7 @@ export function registerExperimentCommands(program: Command): void {
   program
     .command("run")
     .argument("<config>", "JSON config: feedback file, model folder, reviser, trainer settings")
+    .summary("feedback → chains → pairs → DPO → held-out evaluation on your own files")
     .description(
       "Run the pipeline on your own project: feedback → chains → pairs → DPO → held-out " +
         "evaluation, writing the tuned model and a report (see examples/run.config.json)",
