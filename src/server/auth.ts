@@ -21,7 +21,7 @@ import {
   fail,
   readJson,
 } from "./context.js";
-import { verifyPassword } from "./passwords.js";
+import { hashPassword, verifyPassword } from "./passwords.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
 
 /** Name of the session cookie. */
@@ -144,6 +144,7 @@ export function createAuth(deps: AppDeps, options: AuthOptions = {}): AuthLayer 
   };
 
   const routes = new Hono<AppEnv>();
+  let dummyHash: Promise<string> | undefined;
 
   routes.get("/session", function getSession(c) {
     const auth = c.get("auth");
@@ -171,8 +172,10 @@ export function createAuth(deps: AppDeps, options: AuthOptions = {}): AuthLayer 
       c.header("Retry-After", String(Math.ceil(wait / 1000)));
       return fail(c, 429, `too many failed logins; try again in ${Math.ceil(wait / 1000)} s`);
     }
+    // an unknown name costs the same scrypt work, so timing does not reveal which names exist
     const user = await findUserWithHash(store, username);
-    const ok = user ? await verifyPassword(password, user.password_hash) : false;
+    dummyHash ??= hashPassword(randomToken());
+    const ok = await verifyPassword(password, user ? user.password_hash : await dummyHash);
     if (!user || !ok) {
       perName.hit(nameKey);
       perAddress.hit(address);
