@@ -7,7 +7,7 @@
 //   update: saves hit a few items over and over, so each one bumps a revision counter.
 // Afterwards the store is read back: every acknowledged save must be there (insert: one row
 // per acknowledged item; update: revisions == acknowledged saves). --profile DIR writes a CPU
-// profile of the server there.
+// profile of the server there. Figures also go to reports/bench-serve/latest.json.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -333,9 +333,9 @@ function report(kind: string, connections: number, results: PhaseResult[]): void
     `\nannotation saves, ${kind}, ${connections} concurrent clients\n${lines.join("\n")}\n\n` +
       `p99 ${worstP99} ms${target}; lost writes ${lost}; failed requests ${failed}\n`,
   );
-  mkdirSync("reports", { recursive: true });
+  mkdirSync("reports/bench-serve", { recursive: true });
   writeFileSync(
-    "reports/bench-serve.json",
+    "reports/bench-serve/latest.json",
     `${JSON.stringify({ store: kind, connections, results, at: new Date().toISOString() }, null, 2)}\n`,
   );
 }
