@@ -99,9 +99,17 @@ const provider: MigrationProvider = {
   },
 };
 
-/** Brings the schema of `db` up to the newest migration. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+/**
+ * Brings the schema of `db` up to the newest migration. `schema` names the PostgreSQL schema
+ * that holds the tables, so the migrator's bookkeeping tables in other schemas are not taken
+ * for its own.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";

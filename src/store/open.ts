@@ -46,7 +46,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     : openSqlite(options.db, options.backgroundCheckpoints ?? false);
   if (options.migrate !== false) {
     try {
-      await migrateToLatest(store.db as Kysely<unknown>);
+      const schema = store.kind === "postgres" ? options.pgSchema : undefined;
+      await migrateToLatest(store.db as Kysely<unknown>, schema);
     } catch (err) {
       await store.close();
       throw err;

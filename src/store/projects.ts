@@ -94,7 +94,8 @@ export interface ImportSummary {
 
 /**
  * Adds records to a project as items, in file order after the existing ones. Records that
- * carry spans also store an annotation under their annotator ("" when none). Importing the
+ * carry spans also store an annotation under their annotator ("" when none); an empty span
+ * list without an annotator (what `redline sample` writes) is only an item. Importing the
  * same record again changes nothing; the same id with a different prompt or response is refused.
  */
 export async function importRecords(
@@ -149,7 +150,9 @@ export async function importRecords(
           .execute();
         summary.items++;
       }
+      // no spans, or the empty list of a fresh sample without annotator: an item to annotate
       if (record.spans === undefined) continue;
+      if (record.spans.length === 0 && record.annotator === undefined) continue;
 
       // the record's spans, as that annotator's annotation
       const values = {
