@@ -6,10 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initEngine } from "../engine/index.js";
-import { saveModel } from "../model/io.js";
-import { createModel } from "../model/model.js";
-import { chainPairs, toyTokenizer } from "../training/fixtures.test-util.js";
+import { buildWordTokenizer, writeTokenizerFiles } from "../model/word-tokenizer.js";
+import { chainPairs, toyWords } from "../training/fixtures.test-util.js";
 
 const run = promisify(execFile);
 let dir: string;
@@ -27,29 +25,34 @@ async function redline(...args: string[]) {
 }
 
 beforeAll(async () => {
-  await initEngine();
   dir = await mkdtemp(join(tmpdir(), "redline-cli-"));
-  const tokenizer = toyTokenizer();
-  const model = createModel(
-    {
-      arch: "gpt2",
-      vocabSize: 20,
-      hidden: 16,
-      layers: 1,
-      heads: 2,
-      maxPositions: 48,
-      eosTokenId: 3,
-    },
-    1,
-  );
-  await saveModel(model, join(dir, "base"), tokenizer);
+  await writeTokenizerFiles(join(dir, "tok"), buildWordTokenizer(toyWords));
   const lines = chainPairs(2, 3).map((p) => JSON.stringify(p));
   await writeFile(join(dir, "pairs.jsonl"), `${lines.join("\n")}\n`);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe("redline train", () => {
-  it("trains, logs a line per step, writes config, metrics and the final model", async () => {
+  it("initialises, trains, logs a line per step, writes config, metrics and the final model", async () => {
+    const init = await redline(
+      "init-model",
+      "--tokenizer",
+      join(dir, "tok"),
+      "--out",
+      join(dir, "base"),
+      "--arch",
+      "gpt2",
+      "--hidden",
+      "16",
+      "--layers",
+      "1",
+      "--heads",
+      "2",
+      "--context",
+      "48",
+    );
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stderr).toMatch(/wrote .*base \(\d+ parameters, vocabulary 20\)/);
     const out = join(dir, "run");
     const r = await redline(
       "train",

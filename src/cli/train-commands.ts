@@ -1,20 +1,75 @@
-// `redline train` (DPO or SFT on this machine, from exported pairs or prompt/response records)
-// and `redline generate` (continue prompts with a local model). Run `redline train --help`.
+// `redline init-model` (a random model to train from scratch), `redline train` (DPO or SFT on
+// this machine, from exported pairs or prompt/response records) and `redline generate`
+// (continue prompts with a local model). Run `redline train --help`.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { createLogger } from "../common/logger.js";
 import { initEngine } from "../engine/index.js";
 import { type Prompt, PromptSchema } from "../feedback/schema.js";
 import { generate } from "../model/generate.js";
-import { checkTokenizerFits, loadModel } from "../model/io.js";
+import { checkTokenizerFits, loadModel, saveModel } from "../model/io.js";
+import { createModel } from "../model/model.js";
+import { countParams } from "../model/params.js";
 import { loadTokenizer } from "../model/tokenizer.js";
 import { lossTypes, parseTrainConfig, trainDpo, trainSft } from "../training/index.js";
 import { DataError, UsageError } from "./exit.js";
 
-/** Registers `train` and `generate`. */
+/** Registers `init-model`, `train` and `generate`. */
 export function registerTrainCommands(program: Command): void {
+  registerInitModel(program);
   registerTrain(program);
   registerGenerate(program);
+}
+
+function registerInitModel(program: Command): void {
+  program
+    .command("init-model")
+    .description(
+      "write a randomly initialised model (to train from scratch) in the Hugging Face layout",
+    )
+    .requiredOption(
+      "--tokenizer <dir>",
+      "directory with tokenizer.json (and tokenizer_config.json)",
+    )
+    .requiredOption("--out <dir>", "model directory to write")
+    .addOption(
+      new Option("--arch <family>", "architecture").choices(["llama", "gpt2"]).default("llama"),
+    )
+    .option("--hidden <n>", "model width", "64")
+    .option("--layers <n>", "transformer blocks", "2")
+    .option("--heads <n>", "attention heads", "4")
+    .option("--kv-heads <n>", "key/value heads (llama)")
+    .option("--context <n>", "context length in tokens", "256")
+    .option("--seed <n>", "init seed", "0")
+    .action(async (o) => {
+      await initEngine();
+      const tokenizer = await loadTokenizer(o.tokenizer).catch((err: Error) => {
+        throw new UsageError(err.message);
+      });
+      let model: ReturnType<typeof createModel>;
+      try {
+        model = createModel(
+          {
+            arch: o.arch,
+            vocabSize: tokenizer.vocabSize,
+            hidden: num("--hidden", o.hidden)!,
+            layers: num("--layers", o.layers)!,
+            heads: num("--heads", o.heads)!,
+            kvHeads: num("--kv-heads", o.kvHeads),
+            maxPositions: num("--context", o.context)!,
+            bosTokenId: tokenizer.bosTokenId,
+            eosTokenId: tokenizer.eosTokenId,
+          },
+          num("--seed", o.seed)!,
+        );
+      } catch (err) {
+        throw new UsageError(`init-model: ${(err as Error).message}`);
+      }
+      await saveModel(model, o.out, tokenizer);
+      process.stderr.write(
+        `init-model: wrote ${o.out} (${countParams(model.config)} parameters, vocabulary ${tokenizer.vocabSize})\n`,
+      );
+    });
 }
 
 const num = (flag: string, v: string | undefined): number | undefined => {
