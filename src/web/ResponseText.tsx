@@ -1,7 +1,7 @@
 // The response with its spans drawn as layered highlights: a tint for the innermost span,
 // one underline band per nesting level, and bars where spans open and close, so nested and
 // touching spans stay apart. Text is rendered as React text nodes, never as HTML.
-import type { CSSProperties, RefObject } from "react";
+import { type CSSProperties, type RefObject, useMemo } from "react";
 import type { Span } from "../feedback/schema.js";
 import { buildSegments, type Segment } from "./segments.js";
 
@@ -47,7 +47,10 @@ function segmentStyle(seg: Segment, spans: Span[], active: number | null): CSSPr
 /** The response text, selectable with mouse and keyboard, with its spans highlighted. */
 export function ResponseText(props: ResponseTextProps) {
   const { text, spans, active, numbers } = props;
-  const segments = buildSegments(text, spans);
+  // typing a comment changes the spans but not their offsets: keep the cut of a long answer
+  const offsets = spans.map((s) => `${s.start}:${s.end}`).join(",");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: offsets stands for the spans' places
+  const segments = useMemo(() => buildSegments(text, spans), [text, offsets]);
 
   function handleClick(event: React.MouseEvent<HTMLElement>) {
     const selection = window.getSelection();
