@@ -69,18 +69,24 @@ export async function listUsers(store: Store): Promise<User[]> {
     .execute();
 }
 
-/** Replaces a user's password hash; returns false when there is no such user. */
+/**
+ * Replaces a user's password hash and ends the user's sessions; returns false when there is
+ * no such user.
+ */
 export async function setPasswordHash(
   store: Store,
   username: string,
   passwordHash: string,
 ): Promise<boolean> {
-  const result = await store.db
+  const user = await findUserWithHash(store, username);
+  if (!user) return false;
+  await store.db
     .updateTable("users")
     .set({ password_hash: passwordHash })
-    .where("username", "=", username)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+    .where("id", "=", user.id)
+    .execute();
+  await store.db.deleteFrom("sessions").where("user_id", "=", user.id).execute();
+  return true;
 }
 
 /** A live session with its user. */
