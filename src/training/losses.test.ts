@@ -6,7 +6,7 @@ import { modelConfigFromSpec } from "../model/config.js";
 import { createRng, initHostParams, type Params, uploadParams } from "../model/params.js";
 import { buildPairBatch, tokenizePairs } from "./batching.js";
 import { chainPairs, toyTokenizer } from "./fixtures.test-util.js";
-import { lossTypes } from "./losses.js";
+import { type LossType, lossTypes, preferenceLoss } from "./losses.js";
 import { type LossSettings, preferenceObjective, uploadBatch } from "./step.js";
 
 beforeAll(() => setEngineDevice("cpu"));
@@ -77,6 +77,33 @@ describe.each(variants)("the %s loss", (_name, settings) => {
     const numeric = ((await shifted(1)) - (await shifted(-1))) / (2 * eps);
     expect(Math.abs(analytic - numeric)).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
     tree.dispose(params);
+  });
+});
+
+describe("preferenceLoss values", () => {
+  // policy chosen/rejected, reference chosen/rejected; r_w = 1, r_l = -0.5, h = 1.5
+  const logps = [-9, -10.5, -10, -10];
+  const beta = 0.4;
+  const sig = (x: number) => 1 / (1 + Math.exp(-x));
+  const expected: Record<LossType, number> = {
+    sigmoid: -Math.log(sig(beta * 1.5)),
+    ipo: (1.5 - 1 / (2 * beta)) ** 2,
+    hinge: Math.max(0, 1 - beta * 1.5),
+    apo_zero: 1 - sig(beta * 1) + sig(beta * -0.5),
+    apo_down: sig(beta * 1) + 1 - sig(beta * 1.5),
+  };
+  it.each(lossTypes)("%s matches its formula", async (type) => {
+    const a = (x: number) => np.array([x], { dtype: np.float64 });
+    const loss = preferenceLoss(
+      {
+        policyChosen: a(logps[0]),
+        policyRejected: a(logps[1]),
+        refChosen: a(logps[2]),
+        refRejected: a(logps[3]),
+      },
+      { type, beta },
+    );
+    expect((await loss.data())[0]).toBeCloseTo(expected[type], 10);
   });
 });
 
