@@ -25,6 +25,8 @@ export function AnnotatePage({ user, projectId, itemId }: AnnotatePageProps) {
   const [queue, setQueue] = useState<QueueEntry[] | null>(null);
   const [view, setView] = useState<ItemView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [allDone, setAllDone] = useState(false);
+  const [hideDone, setHideDone] = useState(false);
 
   useEffect(() => {
     Promise.all([
@@ -68,6 +70,21 @@ export function AnnotatePage({ user, projectId, itemId }: AnnotatePageProps) {
     [queue, itemId, projectId],
   );
   const onNext = useCallback(() => move(1), [move]);
+
+  useEffect(() => {
+    if (itemId) setAllDone(false);
+  }, [itemId]);
+
+  // after marking an item done: the next unfinished one, wrapping around
+  const onDoneNext = useCallback(() => {
+    if (!queue || queue.length === 0) return;
+    const at = queue.findIndex((q) => q.id === itemId);
+    for (let step = 1; step < queue.length; step++) {
+      const next = queue[(at + step) % queue.length];
+      if (next.status !== "done") return navigate(`/p/${projectId}/i/${next.id}`);
+    }
+    setAllDone(true);
+  }, [queue, itemId, projectId]);
   const onPrev = useCallback(() => move(-1), [move]);
 
   const onProgress = useCallback((id: string, spans: number, submitted: boolean) => {
@@ -109,19 +126,35 @@ export function AnnotatePage({ user, projectId, itemId }: AnnotatePageProps) {
           <span className="muted">
             {done} / {queue.length} done
           </span>
+          {project.description && <p className="queue-description">{project.description}</p>}
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={hideDone}
+              onChange={(e) => setHideDone(e.target.checked)}
+            />
+            hide done items
+          </label>
+          {allDone && (
+            <p className="all-done" role="status">
+              Every item is done. Thank you!
+            </p>
+          )}
         </div>
         <ol>
-          {queue.map((q) => (
-            <li key={q.id} className={q.id === itemId ? "current" : ""}>
-              <a href={`#/p/${projectId}/i/${q.id}`} className={`queue-item ${q.status}`}>
-                <span className={`dot ${q.status}`} title={q.status} />
-                <span className="queue-text">
-                  <span className="queue-id">{q.ext_id}</span>
-                  <span className="queue-preview">{q.preview}</span>
-                </span>
-              </a>
-            </li>
-          ))}
+          {queue
+            .filter((q) => !hideDone || q.status !== "done" || q.id === itemId)
+            .map((q) => (
+              <li key={q.id} className={q.id === itemId ? "current" : ""}>
+                <a href={`#/p/${projectId}/i/${q.id}`} className={`queue-item ${q.status}`}>
+                  <span className={`dot ${q.status}`} title={q.status} />
+                  <span className="queue-text">
+                    <span className="queue-id">{q.ext_id}</span>
+                    <span className="queue-preview">{q.preview}</span>
+                  </span>
+                </a>
+              </li>
+            ))}
         </ol>
       </nav>
       {view && view.item.id === itemId ? (
@@ -131,6 +164,7 @@ export function AnnotatePage({ user, projectId, itemId }: AnnotatePageProps) {
           view={view}
           place={`${at + 1} of ${queue.length}`}
           onNext={onNext}
+          onDoneNext={onDoneNext}
           onPrev={onPrev}
           onProgress={onProgress}
         />

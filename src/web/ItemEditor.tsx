@@ -19,6 +19,8 @@ export interface ItemEditorProps {
   /** "3 of 20" style place in the queue */
   place: string;
   onNext(): void;
+  /** after marking the item done; defaults to onNext */
+  onDoneNext?(): void;
   onPrev(): void;
   /** tells the queue how this item stands after a change */
   onProgress(itemId: string, spans: number, submitted: boolean): void;
@@ -180,7 +182,7 @@ export function ItemEditor(props: ItemEditorProps) {
     }
     setNotice(null);
     change({ submitted: true });
-    props.onNext();
+    (props.onDoneNext ?? props.onNext)();
   }
 
   const handlers = useRef({ mark, edit, remove, undoDelete, cycle, doneAndNext, focusField });

@@ -238,6 +238,19 @@ describe.skipIf(!hasChromium && !process.env.CI)("annotation page in Chromium", 
     expect((await exported("keys"))?.spans).toEqual([
       { start: 0, end: 4, label: "liked", text: "🎉abc" },
     ]);
+
+    // Enter marks it done and moves on; the done export then holds it
+    const before = page.url();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.url()).not.toBe(before);
+    await expect
+      .poll(async () => {
+        const text = await (
+          await admin.get(`/api/admin/projects/${projectId}/export?done=1&annotator=ann`)
+        ).text();
+        return text.includes('"id":"keys#ann"');
+      })
+      .toBe(true);
     await page.close();
   });
 
