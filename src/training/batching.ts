@@ -140,6 +140,8 @@ export interface PairBatchOptions {
   padId: number;
   /** round T up to a multiple of this, to limit recompiles; default 16 */
   lengthBucket?: number;
+  /** never round T past this (the model's context length) */
+  maxT?: number;
   /** round U and P up to a multiple of this; default 4 */
   rowBucket?: number;
 }
@@ -163,7 +165,11 @@ export function buildPairBatch(pairs: TokenizedPair[], options: PairBatchOptions
     c: rowOf([...p.prompt, ...p.chosen]),
     r: rowOf([...p.prompt, ...p.rejected]),
   }));
-  const T = roundUp(Math.max(...seqs.map((s) => s.length - 1)), options.lengthBucket ?? 16);
+  const longest = Math.max(...seqs.map((s) => s.length - 1));
+  const T = Math.max(
+    longest,
+    Math.min(roundUp(longest, options.lengthBucket ?? 16), options.maxT ?? Infinity),
+  );
   const U = roundUp(seqs.length, rowBucket);
   const P = roundUp(pairs.length, rowBucket);
   const inputs = new Int32Array(U * T).fill(options.padId);

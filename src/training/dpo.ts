@@ -131,7 +131,11 @@ function preferenceTask(
       for (const indices of micro) {
         const b = buildPairBatch(
           indices.map((i) => train[i]),
-          { chainAware: t.chainAware, padId: tokenizer.padTokenId },
+          {
+            chainAware: t.chainAware,
+            padId: tokenizer.padTokenId,
+            maxT: policy.config.maxPositions,
+          },
         );
         const rc = indices.map((i) => refTrain.chosen[i]);
         const rr = indices.map((i) => refTrain.rejected[i]);

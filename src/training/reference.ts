@@ -59,6 +59,7 @@ export async function computePairLogps(
     const b = buildPairBatch(slice, {
       chainAware: options.chainAware ?? true,
       padId: options.padId,
+      maxT: model.config.maxPositions,
     });
     const zeros = new Float64Array(b.P);
     const batch = uploadBatch(b, zeros, zeros, 0, dtype);

@@ -51,8 +51,9 @@ function tokenizeExamples(
 
 const roundUp = (n: number, m: number) => Math.max(m, Math.ceil(n / m) * m);
 
-function sftBatch(items: TokenizedExample[], padId: number) {
-  const T = roundUp(Math.max(...items.map((e) => e.ids.length - 1)), 16);
+function sftBatch(items: TokenizedExample[], padId: number, maxT: number) {
+  const longest = Math.max(...items.map((e) => e.ids.length - 1));
+  const T = Math.max(longest, Math.min(roundUp(longest, 16), maxT));
   const U = roundUp(items.length, 4);
   const inputs = new Int32Array(U * T).fill(padId);
   const targets = new Int32Array(U * T).fill(padId);
@@ -148,6 +149,7 @@ function sftTask(
         sftBatch(
           m.map((i) => train[i]),
           tokenizer.padTokenId,
+          policy.config.maxPositions,
         ),
       );
       const counted = Math.max(
@@ -172,7 +174,11 @@ function sftTask(
       let total = 0;
       let counted = 0;
       for (let i = 0; i < held.length; i += t.batchSize) {
-        const b = sftBatch(held.slice(i, i + t.batchSize), tokenizer.padTokenId);
+        const b = sftBatch(
+          held.slice(i, i + t.batchSize),
+          tokenizer.padTokenId,
+          model.config.maxPositions,
+        );
         total += (await evalLoss(tree.ref(model.params), uploadSft(b, 1, dtype)).data())[0];
         counted += b.counted;
       }

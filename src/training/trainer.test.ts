@@ -100,6 +100,16 @@ describe("trainDpo", () => {
     expect(existsSync(join(dir, "cut", "final", "model.safetensors"))).toBe(true);
   });
 
+  it("trains a GPT-2 model on sequences close to a context length below the 16-token padding bucket", async () => {
+    const gpt = createModel(
+      { arch: "gpt2", vocabSize: 20, hidden: 16, layers: 1, heads: 2, maxPositions: 14 },
+      1,
+    );
+    const pairs = chainPairs(1, 2);
+    const result = await trainDpo({ training: { maxSteps: 1 } }, { model: gpt, tokenizer, pairs });
+    expect(result.steps).toBe(1);
+  });
+
   it("refuses an empty dataset and over-long pairs before training", async () => {
     const base = createModel(spec, 4);
     await expect(trainDpo({}, { model: base, tokenizer, pairs: [] })).rejects.toThrow(/is empty/);
