@@ -196,7 +196,11 @@ export async function runLoop(task: LoopTask, options: LoopOptions): Promise<Tra
       if (options.signal?.aborted) {
         interrupted = true;
         if (!(t.saveEvery > 0 && state.step % t.saveEvery === 0)) await checkpoint();
-        logger.warn(`interrupted at step ${state.step}; resume with --resume`);
+        logger.warn(
+          dir
+            ? `interrupted at step ${state.step}; continue with --resume`
+            : `interrupted at step ${state.step}; nothing saved (no output.dir)`,
+        );
         break;
       }
     }
