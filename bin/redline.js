@@ -5,9 +5,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// resolve tsx from this package, not from the caller's working directory
+const tsx = import.meta.resolve("tsx");
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", join(root, "src/cli/main.ts"), ...process.argv.slice(2)],
+  ["--import", tsx, join(root, "src/cli/main.ts"), ...process.argv.slice(2)],
   { stdio: "inherit" },
 );
 process.exit(result.status ?? 1);
