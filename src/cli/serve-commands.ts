@@ -2,10 +2,12 @@
 // `redline project create|list|assign|import-items|import-chains|export-annotations`.
 // Every command takes --db (a SQLite file, default redline.db or $REDLINE_DB, or a
 // postgres:// URL).
+
 import { readFile, writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { createLogger } from "../common/logger.js";
+import { ensureWebBuilt } from "../server/build-web.js";
 import { DEFAULT_WEB_ROOT, hashPassword, passwordProblem, startServer } from "../server/index.js";
 import {
   assignUser,
@@ -87,6 +89,7 @@ export function registerServeCommands(program: Command): void {
         throw new UsageError(`--port must be a port number, got ${opts.port}`);
       }
       const logger = createLogger("info");
+      await ensureWebBuilt(opts.web, logger);
       const store = await openStore({ db: dbOf(opts), backgroundCheckpoints: true });
       const server = await startServer({
         store,
