@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createLogger } from "../src/common/logger.js";
 import { initEngine } from "../src/engine/index.js";
+import { createTrainerBackend } from "../src/experiment/backend.js";
 import { checkAnswer, errorRate, tallyChecks } from "../src/experiment/checker.js";
 import { createRng } from "../src/experiment/rng.js";
 import {
@@ -19,7 +20,7 @@ import {
 } from "../src/experiment/task.js";
 import { buildWordTokenizer } from "../src/experiment/tokenizer.js";
 import { vocabularyOfWorld } from "../src/experiment/world.js";
-import { createModel, generate, saveModel, Tokenizer } from "../src/model/index.js";
+import { createModel, saveModel, Tokenizer } from "../src/model/index.js";
 import { countParams } from "../src/model/params.js";
 import { trainSft } from "../src/training/index.js";
 
@@ -79,22 +80,25 @@ const sft = await trainSft(
   { model, tokenizer, examples, logger: createLogger("warn"), progress: true },
 );
 
-// what the base model does on held-out prompts (sampled at temperature 1)
-const prompts = samplePrompts(spec, split.heldOut, 128, createRng(7).fork("card"), "card");
-const answers = await generate(
-  sft.model,
-  tokenizer,
-  prompts.map((p) => p.text),
-  { maxNewTokens: 48, temperature: 1, seed: 7, batchSize: 64 },
-);
-const tally = tallyChecks(prompts.map((p, i) => checkAnswer(p, answers[i].text)));
-const loss = sft.history.at(-1)?.loss ?? Number.NaN;
-
 // the checkpoint, its task and a model card
 const out = args.out!;
 await mkdir(out, { recursive: true });
 await saveModel(sft.model, out, tokenizer);
 await writeTaskSpec(out, spec);
+const loss = sft.history.at(-1)?.loss ?? Number.NaN;
+
+// what the saved model does on held-out prompts (sampled at temperature 1)
+const backend = await createTrainerBackend(out, {
+  logger,
+  config: { temperature: 1, maxNewTokens: 48 },
+});
+const prompts = samplePrompts(spec, split.heldOut, 128, createRng(7).fork("card"), "card");
+const answers = await backend.sampleBase(
+  prompts.map((p) => p.text),
+  7,
+);
+backend.dispose?.();
+const tally = tallyChecks(prompts.map((p, i) => checkAnswer(p, answers[i])));
 const card = [
   "# Redline bundled base model",
   "",
@@ -120,7 +124,7 @@ const card = [
   "Example answer:",
   "",
   `    prompt: ${prompts[0].text}`,
-  `    answer: ${answers[0].text}`,
+  `    answer: ${answers[0]}`,
   "",
 ].join("\n");
 await writeFile(join(out, "README.md"), card);

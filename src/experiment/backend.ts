@@ -1,10 +1,6 @@
 // The experiment's model side on Redline's own trainer: sampling with the KV-cached generator,
-// sequence log-probabilities for the implicit reward, and DPO from the base checkpoint. The
-// trainer reports progress through synchronous callbacks, so learning-curve points are taken
-// from the checkpoints it writes every `evalEvery` steps, loaded back once training is done.
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// sequence log-probabilities for the implicit reward, and DPO from the base checkpoint, with
+// learning-curve points taken from the live policy every `evalEvery` steps.
 import type { Logger } from "../common/logger.js";
 import { initEngine } from "../engine/index.js";
 import { generateTokens } from "../model/generate.js";
@@ -41,7 +37,7 @@ export async function createTrainerBackend(
   const sampler =
     (model: Model): Sampler =>
     async (prompts, seed) => {
-      const ids = prompts.map((p) => tokenizer.encodeIds(tokenizer.formatPrompt(p)));
+      const ids = prompts.map((p) => tokenizer.encodePrompt(tokenizer.formatPrompt(p)));
       const out = await generateTokens(model, ids, {
         maxNewTokens: options.config.maxNewTokens,
         temperature: options.config.temperature,
@@ -88,54 +84,40 @@ async function runDpo(
   logger: Logger,
   visit: (step: number, model: Model, last: boolean) => Promise<void>,
 ): Promise<{ steps: number }> {
-  const dir = await mkdtemp(join(tmpdir(), "redline-dpo-"));
-  try {
-    // a fixed step count becomes enough epochs plus a step cap
-    const perEpoch = Math.ceil(pairs.length / settings.batchSize);
-    const epochs = settings.steps ? Math.ceil(settings.steps / perEpoch) : settings.epochs;
-    const result = await trainDpo(
-      {
-        mode: "dpo",
-        data: { mask: settings.mask },
-        training: {
-          beta: settings.beta,
-          rpoAlpha: settings.rpoAlpha,
-          learningRate: settings.learningRate,
-          batchSize: settings.batchSize,
-          epochs,
-          maxSteps: settings.steps,
-          seed,
-          saveEvery: settings.evalEvery,
-        },
-        output: { dir: join(dir, "run"), refCache: join(dir, "ref-cache") },
+  // a fixed step count becomes enough epochs plus a step cap
+  const perEpoch = Math.ceil(pairs.length / settings.batchSize);
+  const epochs = settings.steps ? Math.ceil(settings.steps / perEpoch) : settings.epochs;
+  const result = await trainDpo(
+    {
+      mode: "dpo",
+      data: { mask: settings.mask },
+      training: {
+        beta: settings.beta,
+        rpoAlpha: settings.rpoAlpha,
+        learningRate: settings.learningRate,
+        batchSize: settings.batchSize,
+        epochs,
+        maxSteps: settings.steps,
+        seed,
+        evalEvery: settings.evalEvery,
       },
-      { model: base, tokenizer, reference: base, pairs, logger },
-    );
-
-    // learning-curve points from the saved checkpoints, then the final model
-    const saved = (await readdir(join(dir, "run")))
-      .map((n) => /^checkpoint-(\d+)$/.exec(n))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => Number(m[1]))
-      .filter((s) => s < result.steps)
-      .sort((a, b) => a - b);
-    for (const step of saved) {
-      const model = await loadModel(join(dir, "run", `checkpoint-${step}`));
-      try {
-        await visit(step, model, false);
-      } finally {
-        disposeModel(model);
-      }
-    }
-    try {
-      await visit(result.steps, result.model, true);
-    } finally {
-      disposeModel(result.model);
-    }
-    return { steps: result.steps };
+    },
+    {
+      model: base,
+      tokenizer,
+      reference: base,
+      pairs,
+      logger,
+      // learning-curve points with the live policy
+      onEval: (step, model) => visit(step, model, false),
+    },
+  );
+  try {
+    await visit(result.steps, result.model, true);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    disposeModel(result.model);
   }
+  return { steps: result.steps };
 }
 
 function warningsOnly(logger: Logger): Logger {
