@@ -1,6 +1,7 @@
 // `redline start` (what `npm start` runs): the whole data path on the bundled examples —
 // validate, chains, pairs, export — with a summary table, then the short bundled experiment
-// (DPO on chain, A/B and rewrite pairs over three seeds) with its results table. Run: `npm start`.
+// (DPO on chain, A/B and rewrite pairs, and chain pairs with an NLL term, over three seeds)
+// with its results table. Run: `npm start`.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -162,7 +163,7 @@ export function registerStartCommand(program: Command): void {
     .summary("run the data path on the bundled examples, then the short bundled experiment")
     .description(
       "run the data path on the bundled examples (validate, chains, pairs, export) and print a " +
-        "summary; then run the short experiment (chain vs A/B vs rewrite pairs, DPO, 3 seeds) " +
+        "summary; then run the short experiment (chain vs A/B vs rewrite pairs by DPO, 3 seeds) " +
         "and print its summary table (report in reports/short/)",
     )
     .option("--examples <dir>", "folder with feedback.jsonl and broken.jsonl", "examples")

@@ -58,18 +58,18 @@ export const ExperimentConfigSchema = z.strictObject({
   out: z.string().default("reports").describe("folder that holds report folders"),
   modelDir: z.string().default("models/base").describe("base checkpoint (also the reference)"),
   seeds: z.array(z.int()).min(1).default([1, 2, 3]).describe("one full replicate per seed"),
-  arms: z.array(z.enum(ARMS)).min(1).default(["chain", "ab", "rewrite"]),
+  arms: z.array(z.enum(ARMS)).min(1).default(["chain", "ab", "rewrite", "chain-nll"]),
   annotated: z
     .array(z.int().positive())
     .min(1)
     .default([32, 96])
     .describe("annotated answers per arm; several values draw the curve against annotation"),
-  heldOutPrompts: z.int().positive().default(64).describe("held-out prompts for the error rate"),
+  heldOutPrompts: z.int().positive().default(96).describe("held-out prompts for the error rate"),
   samplesPerPrompt: z.int().positive().default(1).describe("sampled answers per held-out prompt"),
   heldOutAnswers: z
     .int()
     .positive()
-    .default(48)
+    .default(64)
     .describe("held-out base answers annotated (noise-free) to make held-out pairs"),
   temperature: z.number().positive().default(1).describe("sampling temperature everywhere"),
   maxNewTokens: z.int().positive().default(48),
@@ -80,7 +80,10 @@ export const ExperimentConfigSchema = z.strictObject({
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;
 
-/** The `npm start` preset: 3 seeds × 3 arms × 2 annotation budgets, minutes on 2 cores. */
+/**
+ * The `npm start` preset: 3 seeds × 4 arms (chain, A/B, rewrite, and chain with the NLL term)
+ * × 2 annotation budgets; about two minutes on two cores.
+ */
 export const SHORT_PRESET: ExperimentConfigInput = { name: "short" };
 
 /**

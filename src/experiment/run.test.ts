@@ -63,6 +63,7 @@ describe("runExperiment", () => {
   it("runs every seed, arm and budget and records curves and base scores", async () => {
     const config = ExperimentConfigSchema.parse({
       seeds: [1, 2],
+      arms: ["chain", "ab", "rewrite"],
       annotated: [6, 12],
       heldOutPrompts: 10,
       heldOutAnswers: 10,
