@@ -23,7 +23,11 @@ export function chainPairs(chains: number, steps: number, offset = 0): Preferenc
     const replacements = ["big", "red", "rug", "small", "blue", "dog"];
     for (let s = 1; s < steps; s++) {
       const w = drafts[s - 1].split(" ");
-      w[(c + offset + s * 2) % w.length] = replacements[(s + c) % replacements.length];
+      const at = (c + offset + s * 2) % w.length;
+      // pick a replacement that really changes the draft
+      let r = (s + c) % replacements.length;
+      while (replacements[r] === w[at]) r = (r + 1) % replacements.length;
+      w[at] = replacements[r];
       drafts.push(w.join(" "));
     }
     for (let s = 1; s < steps; s++) {
