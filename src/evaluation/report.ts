@@ -252,7 +252,9 @@ export function curveTable(result: ExperimentResult): Table {
   return {
     headers: ["step", ...arms],
     rows: steps.map((s) => [
-      Number.isInteger(s) ? String(s) : `${s.toFixed(1)} (end)`,
+      curves.some((c) => c.some((p) => p.step === s && p.end))
+        ? `${Number.isInteger(s) ? s : s.toFixed(1)} (mean last step)`
+        : String(s),
       ...curves.map((c) => {
         const p = c.find((x) => x.step === s);
         return p ? p.interval.mean.toFixed(3) : "";

@@ -163,20 +163,24 @@ export function budgetTable(result: ExperimentResult): Table {
 export function meanCurve(
   runs: RunResult[],
   pick: MetricPick,
-): { step: number; interval: Interval }[] {
+): { step: number; interval: Interval; end?: boolean }[] {
   if (runs.length === 0) return [];
   const at = (r: RunResult, step: number) => r.curve.find((p) => p.step === step);
   const steps = [...new Set(runs.flatMap((r) => r.curve.map((p) => p.step)))]
     .filter((s) => runs.every((r) => at(r, s) !== undefined))
     .sort((a, b) => a - b);
-  const out = steps.map((step) => ({
+  const out: { step: number; interval: Interval; end?: boolean }[] = steps.map((step) => ({
     step,
     interval: confidenceInterval(runs.map((r) => pick(at(r, step)!.metrics))),
   }));
   const lastSteps = runs.map((r) => r.curve.at(-1)!.step);
   if (lastSteps.some((s) => s !== out.at(-1)?.step)) {
     const mean = lastSteps.reduce((a, b) => a + b, 0) / lastSteps.length;
-    out.push({ step: mean, interval: confidenceInterval(runs.map((r) => pick(r.final))) });
+    out.push({
+      step: mean,
+      interval: confidenceInterval(runs.map((r) => pick(r.final))),
+      end: true,
+    });
   }
   return out;
 }
