@@ -199,7 +199,7 @@ function torchTimes(): Record<string, number> | string {
 
 await initEngine();
 console.log(
-  `engine: @jax-js/jax wasm, ${engineThreads()} threads; torch threads: ${process.env.BENCH_TORCH_THREADS ?? 1}`,
+  `engine: @jax-js/jax wasm, ${engineThreads()} threads; torch threads: ${process.env.BENCH_TORCH_THREADS ?? 1}; load average ${loadavg()[0].toFixed(1)}`,
 );
 const rate = await matmulRate();
 console.log(`plain matmul 512x512x512: ${fmt(rate, 2)} GFLOP/s\n`);

@@ -258,7 +258,16 @@ function registerGenerate(program: Command): void {
     });
 }
 
-function readJson(file: string): Record<string, any> {
+/** The sections of a config file, each spread under the command-line flags. */
+type ConfigFile = {
+  mode?: string;
+  model?: object;
+  data?: object;
+  training?: object;
+  output?: object;
+};
+
+function readJson(file: string): ConfigFile { mode?: string }> {
   if (!existsSync(file)) throw new UsageError(`--config: ${file} not found`);
   try {
     return JSON.parse(readFileSync(file, "utf8"));
