@@ -267,7 +267,7 @@ type ConfigFile = {
   output?: object;
 };
 
-function readJson(file: string): ConfigFile { mode?: string }> {
+function readJson(file: string): ConfigFile {
   if (!existsSync(file)) throw new UsageError(`--config: ${file} not found`);
   try {
     return JSON.parse(readFileSync(file, "utf8"));
