@@ -41,7 +41,9 @@ export async function runBundledExperiment(
   );
   const backend = await createTrainerBackend(config.modelDir, { logger, config });
   try {
+    // the resolved config goes first, so an interrupted run still says what it was
     await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "config.json"), `${JSON.stringify({ ...config, task }, null, 2)}\n`);
     const result = await runExperiment({
       config,
       task,
