@@ -33,7 +33,7 @@ export async function createTrainerBackend(
   const c = base.config;
   const quiet = warningsOnly(options.logger);
 
-  // token-level generation, decoded here: an answer that is only EOS decodes to ""
+  // token-level generation with the prompt already formatted, decoded without the EOS
   const sampler =
     (model: Model): Sampler =>
     async (prompts, seed) => {
@@ -46,10 +46,7 @@ export async function createTrainerBackend(
         eosTokenId: tokenizer.eosTokenId,
         padTokenId: tokenizer.padTokenId,
       });
-      return out.map((g) => {
-        const body = g.tokens.filter((t) => t !== g.eos);
-        return body.length > 0 ? tokenizer.decode(body) : "";
-      });
+      return out.map((g) => tokenizer.decode(g.tokens.filter((t) => t !== g.eos)));
     };
   const scorer =
     (model: Model): PairScorer =>

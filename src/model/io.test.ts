@@ -95,6 +95,8 @@ describe("tokenizer files", () => {
       [12, 13],
     ]);
     expect(tok.decode(enc.ids)).toBe("the cat sat.");
+    expect(tok.decode([])).toBe("");
+    expect(tok.decode([tok.eosTokenId!])).toBe("");
     expect(tok.formatPrompt([{ role: "user", content: "the cat" }])).toBe(
       "<s>user: the cat</s><s>assistant:",
     );

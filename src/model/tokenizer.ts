@@ -115,6 +115,8 @@ export class Tokenizer {
 
   /** Text of `ids`; special tokens are dropped unless `keepSpecial`. */
   decode(ids: number[], keepSpecial = false): string {
+    // the underlying decoder refuses an empty list; an empty answer is valid output
+    if (ids.length === 0) return "";
     return this.#hf.decode(ids, { skip_special_tokens: !keepSpecial });
   }
 
