@@ -18,7 +18,7 @@ import {
   TaskSpecSchema,
   writeTaskSpec,
 } from "../src/experiment/task.js";
-import { buildWordTokenizer } from "../src/experiment/tokenizer.js";
+import { buildTaskTokenizer } from "../src/experiment/tokenizer.js";
 import { vocabularyOfWorld } from "../src/experiment/world.js";
 import { createModel, saveModel, Tokenizer } from "../src/model/index.js";
 import { countParams } from "../src/model/params.js";
@@ -44,7 +44,7 @@ const started = Date.now();
 // the task and its tokenizer
 const spec = TaskSpecSchema.parse({});
 const split = splitTask(spec);
-const files = buildWordTokenizer({ words: vocabularyOfWorld(split.world) });
+const files = buildTaskTokenizer({ words: vocabularyOfWorld(split.world) });
 const tokenizer = new Tokenizer(files.tokenizer, files.config);
 
 // a small Llama-family model

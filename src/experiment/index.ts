@@ -26,7 +26,7 @@ export { rerenderReport, runBundledExperiment } from "./main.js";
 export { createRng, type Rng } from "./rng.js";
 export { type ExperimentBackend, runExperiment } from "./run.js";
 export { buildSftCorpus, readTaskSpec, splitTask, type TaskSpec, TaskSpecSchema } from "./task.js";
-export { buildWordTokenizer } from "./tokenizer.js";
+export { buildTaskTokenizer } from "./tokenizer.js";
 export {
   readUserRunConfig,
   runUserPipeline,

@@ -1,12 +1,12 @@
 import { Tokenizer } from "@huggingface/tokenizers";
 import { describe, expect, it } from "vitest";
 import { createRng } from "./rng.js";
-import { buildWordTokenizer, SPECIAL_TOKENS } from "./tokenizer.js";
+import { buildTaskTokenizer, SPECIAL_TOKENS } from "./tokenizer.js";
 import { generateWorld, renderAnswer, samplePrompt, vocabularyOfWorld } from "./world.js";
 
-describe("buildWordTokenizer", () => {
+describe("buildTaskTokenizer", () => {
   const world = generateWorld({ seed: 1, planets: 30 });
-  const files = buildWordTokenizer({ words: vocabularyOfWorld(world) });
+  const files = buildTaskTokenizer({ words: vocabularyOfWorld(world) });
   const tokenizer = new Tokenizer(files.tokenizer as never, files.config as never);
 
   it("loads in @huggingface/tokenizers and round-trips task text one id per word", () => {
@@ -31,7 +31,7 @@ describe("buildWordTokenizer", () => {
   });
 
   it("refuses a word with whitespace", () => {
-    expect(() => buildWordTokenizer({ words: ["two words"] })).toThrow(/whitespace/);
+    expect(() => buildTaskTokenizer({ words: ["two words"] })).toThrow(/whitespace/);
   });
 });
 

@@ -1,7 +1,7 @@
-// Builds the task's tokenizer: a word-level vocabulary in the Hugging Face tokenizer.json
-// format. It uses the WordPiece model with whole words only (no "##" pieces), a whitespace
-// pre-tokenizer and the WordPiece decoder, so that @huggingface/tokenizers and the Rust
-// `tokenizers` crate both load it and decoding joins tokens with single spaces.
+// Builds the bundled task's tokenizer: a whitespace-only word vocabulary in the Hugging Face
+// tokenizer.json format (WordPiece model with whole words only, no "##" pieces, and the
+// WordPiece decoder), so task text round-trips exactly, one id per word. Unlike
+// model/word-tokenizer.ts it does not split punctuation: the task writes it as separate words.
 
 /** Special tokens, at ids 0..3 in this order. */
 export const SPECIAL_TOKENS = {
@@ -26,13 +26,13 @@ export interface TokenizerFiles {
 }
 
 /** Builds tokenizer.json and tokenizer_config.json for a word-level vocabulary. */
-export function buildWordTokenizer(options: TokenizerBuildOptions): TokenizerFiles {
+export function buildTaskTokenizer(options: TokenizerBuildOptions): TokenizerFiles {
   const specials = [...Object.values(SPECIAL_TOKENS), ...(options.extraSpecial ?? [])];
   const vocab: Record<string, number> = {};
   for (const t of specials) vocab[t] = Object.keys(vocab).length;
   for (const w of options.words) {
     if (/\s/.test(w) || w.length === 0) {
-      throw new Error(`buildWordTokenizer: word ${JSON.stringify(w)} is empty or has whitespace`);
+      throw new Error(`buildTaskTokenizer: word ${JSON.stringify(w)} is empty or has whitespace`);
     }
     if (!(w in vocab)) vocab[w] = Object.keys(vocab).length;
   }
