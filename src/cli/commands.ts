@@ -8,7 +8,6 @@ import { registerTrainCommands } from "./train-commands.js";
 
 /** Registers every subcommand on `program`. */
 export function registerCommands(program: Command): void {
-  void program;
   registerDataCommands(program);
   registerExperimentCommands(program);
   registerLlmCommands(program);
