@@ -1,5 +1,7 @@
 // Parquet export of preference pairs: TRL's standard columns (prompt, chosen, rejected) plus the
 // provenance columns, with the edited ranges as list<int32>, written one row group at a time.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileWriter, parquetWriteRows, type SchemaElement } from "hyparquet-writer";
 import type { PreferencePair } from "../pairs/types.js";
 import { promptMessages, toTrlRow } from "./formats.js";
@@ -88,6 +90,7 @@ export async function writeParquetPairs(
   async function* rows() {
     for await (const pair of pairs) yield toParquetRow(pair);
   }
+  mkdirSync(dirname(path), { recursive: true });
   await parquetWriteRows({
     writer: fileWriter(path),
     rows: rows(),

@@ -1,10 +1,10 @@
 // Tests of the streaming JSONL helpers and the fingerprint map behind duplicate detection.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FingerprintMap } from "./fingerprint.js";
-import { readLines } from "./jsonl.js";
+import { createJsonlWriter, readLines } from "./jsonl.js";
 
 describe("readLines", () => {
   it("numbers lines from 1, drops a byte-order mark, and reads CRLF files", async () => {
@@ -17,6 +17,16 @@ describe("readLines", () => {
       { line: 2, text: "" },
       { line: 3, text: '{"b":"x\\r\\ny"}' },
     ]);
+  });
+});
+
+describe("createJsonlWriter", () => {
+  it("makes the output folder when it does not exist yet", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "redline-jsonl-")), "new", "deeper", "o.jsonl");
+    const writer = createJsonlWriter(path);
+    await writer.write({ a: 1 });
+    await writer.close();
+    expect(readFileSync(path, "utf8")).toBe('{"a":1}\n');
   });
 });
 

@@ -2,7 +2,8 @@
 // so every stage of the data path runs in memory that does not grow with the file.
 
 import { once } from "node:events";
-import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import type { z } from "zod";
 import { type AllowedKeys, formatProblem, type Problem, problemsFromZod } from "./problems.js";
@@ -92,8 +93,12 @@ export interface JsonlWriter {
   readonly count: number;
 }
 
-/** Opens `path` for JSONL output; `-` writes to stdout. Lines are batched into ~64 KiB writes. */
+/**
+ * Opens `path` for JSONL output, making its folder if needed; `-` writes to stdout.
+ * Lines are batched into ~64 KiB writes.
+ */
 export function createJsonlWriter(path: string): JsonlWriter {
+  if (path !== "-") mkdirSync(dirname(path), { recursive: true });
   const stream: NodeJS.WritableStream =
     path === "-" ? process.stdout : createWriteStream(path, { encoding: "utf8" });
   let count = 0;

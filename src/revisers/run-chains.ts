@@ -2,7 +2,16 @@
 // across records, each record's spans still rewritten one at a time, left to right), journals
 // every finished rewrite, writes chains in input order, and resumes an interrupted run.
 import { setMaxListeners } from "node:events";
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from "node:fs";
+import { dirname } from "node:path";
 import { buildChain } from "../chains/build.js";
 import type { Chain, Reviser } from "../chains/types.js";
 import type { Logger } from "../common/logger.js";
@@ -85,6 +94,7 @@ export async function runChains(options: RunChainsOptions): Promise<RunChainsRep
         `rewrites in ${options.journal}`,
     );
   }
+  mkdirSync(dirname(options.out), { recursive: true });
   const outFd = openSync(options.out, journal ? "a" : "w");
   const journaled = journal
     ? journaledReviser(options.reviser, journal, options.reviserId)
