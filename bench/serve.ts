@@ -6,15 +6,21 @@
 //   insert: every save creates the annotation of a different item;
 //   update: saves hit a few items over and over, so each one bumps a revision counter.
 // Afterwards the store is read back: every acknowledged save must be there (insert: one row
-// per acknowledged item; update: revisions == acknowledged saves). --profile DIR writes a CPU
-// profile of the server there. Figures also go to reports/bench-serve/latest.json.
+// per acknowledged item; update: revisions == acknowledged saves). A baseline row first sends
+// the same requests to a bare Hono endpoint in the same child, to show what the HTTP stack and
+// the load generator cost on their own. The server opens its store as `redline serve` does
+// (WAL checkpoints in a worker; --no-background-checkpoints turns that off). --profile DIR
+// writes a CPU profile of the server there. Figures also go to reports/bench-serve/latest.json.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { serve } from "@hono/node-server";
 import autocannon from "autocannon";
+import { Hono } from "hono";
 import { sql } from "kysely";
 import { silentLogger } from "../src/common/logger.js";
 import { hashPassword } from "../src/server/passwords.js";
@@ -43,13 +49,14 @@ const { values: args } = parseArgs({
   },
 });
 
-// child mode: only serve, print the URL, stop on SIGTERM
+// child mode: only serve, print the URLs, stop on SIGTERM
 if (args.child) {
   const store = await openStore({
     db: args.db!,
     pgSchema: args.schema,
     migrate: false,
     poolSize: 20,
+    backgroundCheckpoints: !args["no-background-checkpoints"],
   });
   const server = await startServer({
     store,
@@ -57,9 +64,23 @@ if (args.child) {
     port: 0,
     webRoot: "/nonexistent",
   });
-  process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
-  process.on("message", function sendCpu() {
-    process.send?.(process.cpuUsage());
+
+  // the baseline: the same HTTP stack answering without any work
+  const bare = new Hono().put("*", (c) => c.json({ ok: true }));
+  const baseline = await new Promise<string>((resolve) => {
+    serve({ fetch: bare.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    );
+  });
+
+  // the longest event-loop stall since the last report tells where the tail comes from
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
+  process.stdout.write(`${JSON.stringify({ url: server.url, baseline })}\n`);
+  process.on("message", function sendUsage() {
+    const usage: ServerUsage = { cpu: process.cpuUsage(), maxStallMs: lag.max / 1e6 };
+    lag.reset();
+    process.send?.(usage);
   });
   process.once("SIGTERM", async () => {
     await server.close();
@@ -84,8 +105,22 @@ interface PhaseResult {
   req_per_s: number;
   /** server CPU time per request: what one free core could sustain is 1e6 / this */
   server_cpu_us: number;
-  stored: number;
-  lost: number;
+  /** longest the server's event loop was blocked during the phase */
+  server_stall_ms: number;
+  stored: number | string;
+  lost: number | string;
+}
+
+/** The server's side of one phase: CPU microseconds spent and its longest stall. */
+interface PhaseUsage {
+  cpuUs: number;
+  stallMs: number;
+}
+
+/** What the child reports: CPU used so far, and its longest event-loop stall since last asked. */
+interface ServerUsage {
+  cpu: NodeJS.CpuUsage;
+  maxStallMs: number;
 }
 
 async function main(): Promise<void> {
@@ -128,7 +163,9 @@ async function main(): Promise<void> {
   const child = spawn(
     process.execPath,
     [
-      ...(args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : []),
+      ...(args.profile
+        ? ["--cpu-prof", "--cpu-prof-interval=100", `--cpu-prof-dir=${args.profile}`]
+        : []),
       "--import",
       "tsx",
       new URL(import.meta.url).pathname,
@@ -140,10 +177,12 @@ async function main(): Promise<void> {
     ],
     { stdio: ["ignore", "pipe", "inherit", "ipc"] },
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.once("data", (d: Buffer) => resolve(JSON.parse(d.toString()).url));
-    child.once("exit", (code) => reject(new Error(`bench:serve: server exited with ${code}`)));
-  });
+  const { url, baseline } = await new Promise<{ url: string; baseline: string }>(
+    (resolve, reject) => {
+      child.stdout!.once("data", (d: Buffer) => resolve(JSON.parse(d.toString())));
+      child.once("exit", (code) => reject(new Error(`bench:serve: server exited with ${code}`)));
+    },
+  );
 
   try {
     const client = createTestClient({ baseUrl: url });
@@ -156,16 +195,20 @@ async function main(): Promise<void> {
     };
 
     // warm up the server's code paths
+    await run(baseline, headers, connections, 500, updateIds, "warmup");
     await run(url, headers, connections, 500, updateIds, "warmup");
     await store.db.deleteFrom("annotations").execute();
 
     const results: PhaseResult[] = [];
-    let cpu = await serverCpu(child);
+    let before = await serverUsage(child);
+    const bare = await run(baseline, headers, connections, saves, insertIds, "baseline");
+    results.push(summarize(bare, "-", "-", await usageSince(child, before)));
+    before = await serverUsage(child);
     const insert = await run(url, headers, connections, saves, insertIds, "insert");
-    results.push(await checkInserts(store, insert, response, (await serverCpu(child)) - cpu));
-    cpu = await serverCpu(child);
+    results.push(await checkInserts(store, insert, await usageSince(child, before)));
+    before = await serverUsage(child);
     const update = await run(url, headers, connections, saves, updateIds, "update");
-    results.push(await checkUpdates(store, update, updateIds, (await serverCpu(child)) - cpu));
+    results.push(await checkUpdates(store, update, updateIds, await usageSince(child, before)));
     report(store.kind, connections, results);
   } finally {
     child.kill("SIGTERM");
@@ -176,15 +219,19 @@ async function main(): Promise<void> {
   }
 }
 
-/** CPU time the server process has used so far, in microseconds. */
-function serverCpu(child: ChildProcess): Promise<number> {
+/** CPU time the server process has used so far, and its longest stall since last asked. */
+function serverUsage(child: ChildProcess): Promise<ServerUsage> {
   return new Promise((resolve) => {
-    child.once("message", (m) => {
-      const usage = m as NodeJS.CpuUsage;
-      resolve(usage.user + usage.system);
-    });
-    child.send("cpu");
+    child.once("message", (m) => resolve(m as ServerUsage));
+    child.send("usage");
   });
+}
+
+/** Server CPU microseconds since `before`, and the longest stall in that time. */
+async function usageSince(child: ChildProcess, before: ServerUsage): Promise<PhaseUsage> {
+  const after = await serverUsage(child);
+  const cpuUs = after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system;
+  return { cpuUs, stallMs: after.maxStallMs };
 }
 
 interface Run {
@@ -251,7 +298,12 @@ function run(
   });
 }
 
-function summarize(r: Run, stored: number, lost: number, cpuUs: number): PhaseResult {
+function summarize(
+  r: Run,
+  stored: number | string,
+  lost: number | string,
+  usage: PhaseUsage,
+): PhaseResult {
   const total = [...r.acked.values()].reduce((a, b) => a + b, 0);
   return {
     phase: r.phase,
@@ -265,19 +317,14 @@ function summarize(r: Run, stored: number, lost: number, cpuUs: number): PhaseRe
     p99_ms: r.result.latency.p99,
     max_ms: r.result.latency.max,
     req_per_s: Math.round(r.result.requests.average),
-    server_cpu_us: Math.round(cpuUs / Math.max(1, r.result.requests.total)),
+    server_cpu_us: Math.round(usage.cpuUs / Math.max(1, r.result.requests.total)),
+    server_stall_ms: Math.round(usage.stallMs),
     stored,
     lost,
   };
 }
 
-async function checkInserts(
-  store: Store,
-  r: Run,
-  response: string,
-  cpuUs: number,
-): Promise<PhaseResult> {
-  void response;
+async function checkInserts(store: Store, r: Run, usage: PhaseUsage): Promise<PhaseResult> {
   const rows = await store.db.selectFrom("annotations").select(["item_id", "spans"]).execute();
   const byItem = new Map(rows.map((row) => [row.item_id, row.spans]));
   let lost = 0;
@@ -285,14 +332,14 @@ async function checkInserts(
   for (const [id, k] of r.lastSave) {
     if (byItem.get(id) !== JSON.stringify(spansFor(k))) lost++;
   }
-  return summarize(r, rows.length, lost, cpuUs);
+  return summarize(r, rows.length, lost, usage);
 }
 
 async function checkUpdates(
   store: Store,
   r: Run,
   ids: string[],
-  cpuUs: number,
+  usage: PhaseUsage,
 ): Promise<PhaseResult> {
   const rows = await store.db
     .selectFrom("annotations")
@@ -307,7 +354,7 @@ async function checkUpdates(
     stored += Math.min(have, n);
     if (have < n) lost += n - have;
   }
-  return summarize(r, stored, lost, cpuUs);
+  return summarize(r, stored, lost, usage);
 }
 
 function report(kind: string, connections: number, results: PhaseResult[]): void {
@@ -326,13 +373,15 @@ function report(kind: string, connections: number, results: PhaseResult[]): void
     "max_ms",
     "req_per_s",
     "server_cpu_us",
+    "server_stall_ms",
   ];
   const table = [cols.map(String), ...results.map((r) => cols.map((c) => String(r[c])))];
   const widths = cols.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const lines = table.map((row) => row.map((cell, i) => cell.padStart(widths[i])).join("  "));
-  const worstP99 = Math.max(...results.map((r) => r.p99_ms));
-  const lost = results.reduce((a, r) => a + r.lost, 0);
-  const failed = results.reduce((a, r) => a + r.errors + r.non2xx + r.timeouts, 0);
+  const saves = results.filter((r) => r.phase !== "baseline");
+  const worstP99 = Math.max(...saves.map((r) => r.p99_ms));
+  const lost = saves.reduce((a, r) => a + Number(r.lost), 0);
+  const failed = saves.reduce((a, r) => a + r.errors + r.non2xx + r.timeouts, 0);
   const target = kind === "sqlite" ? ` (target < 50 ms: ${worstP99 < 50 ? "met" : "NOT met"})` : "";
   process.stdout.write(
     `\nannotation saves, ${kind}, ${connections} concurrent clients\n${lines.join("\n")}\n\n` +
