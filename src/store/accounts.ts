@@ -1,6 +1,7 @@
 // Users, login sessions and project assignments in the store.
 import { randomUUID } from "node:crypto";
 import type { Store } from "./open.js";
+import { type ArgOf, prepareQuery } from "./prepared.js";
 
 /** A user as the app sees it (never with the password hash). */
 export interface User {
@@ -114,9 +115,8 @@ export async function createSession(
     .execute();
 }
 
-/** The unexpired session with id `id`, or undefined. */
-export async function findSession(store: Store, id: string): Promise<SessionUser | undefined> {
-  const row = await store.db
+const selectSession = prepareQuery((db, arg: ArgOf<{ id: string; now: string }>) =>
+  db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
     .select([
@@ -128,9 +128,13 @@ export async function findSession(store: Store, id: string): Promise<SessionUser
       "users.role",
       "users.created_at",
     ])
-    .where("sessions.id", "=", id)
-    .where("sessions.expires_at", ">", new Date().toISOString())
-    .executeTakeFirst();
+    .where("sessions.id", "=", arg("id"))
+    .where("sessions.expires_at", ">", arg("now")),
+);
+
+/** The unexpired session with id `id`, or undefined. */
+export async function findSession(store: Store, id: string): Promise<SessionUser | undefined> {
+  const [row] = await selectSession(store, { id, now: new Date().toISOString() });
   if (!row) return undefined;
   return {
     sessionId: row.sessionId,

@@ -1,7 +1,11 @@
 // Annotations in the store: one annotator's spans on one item, saved whole on every change,
 // and the project's annotations exported as feedback records.
+
+import type { Kysely } from "kysely";
 import type { FeedbackRecord, Span } from "../feedback/schema.js";
+import type { Database } from "./database.js";
 import type { Store } from "./open.js";
+import { type ArgOf, prepareQuery } from "./prepared.js";
 import { toFeedbackRecord } from "./records.js";
 import { checkSpans, type SpanProblem, spanRuleErrors } from "./spans.js";
 
@@ -60,28 +64,57 @@ export async function saveAnnotation(
   }
 
   const now = new Date().toISOString();
-  const spans = JSON.stringify(checked.spans);
-  const submitted = options.submitted === undefined ? undefined : options.submitted ? 1 : 0;
-  const row = await store.db
+  const args = {
+    itemId: options.item.id,
+    annotator: options.annotator,
+    recordId: `${options.item.ext_id}#${options.annotator}`,
+    spans: JSON.stringify(checked.spans),
+    now,
+  };
+  const [row] =
+    options.submitted === undefined
+      ? await upsertAnnotation(store, args)
+      : await upsertAnnotationSubmitted(store, { ...args, submitted: options.submitted ? 1 : 0 });
+  if (!row) throw new Error(`internal: saveAnnotation: no row came back for item ${args.itemId}`);
+  return { ok: true, annotation: toAnnotation(row) };
+}
+
+/** The arguments of the annotation upsert. */
+interface UpsertArgs extends Record<string, unknown> {
+  itemId: string;
+  annotator: string;
+  recordId: string;
+  spans: string;
+  now: string;
+  submitted: number;
+}
+
+/**
+ * Inserts the annotation, or replaces the spans of the stored one and counts its revision up,
+ * in one statement so concurrent saves of the same annotation each count. `submitted` is set
+ * only when the save says so.
+ */
+function buildUpsert(db: Kysely<Database>, arg: ArgOf<UpsertArgs>, setSubmitted: boolean) {
+  return db
     .insertInto("annotations")
     .values({
-      item_id: options.item.id,
-      annotator: options.annotator,
-      record_id: `${options.item.ext_id}#${options.annotator}`,
-      spans,
-      submitted: submitted ?? 0,
+      item_id: arg("itemId"),
+      annotator: arg("annotator"),
+      record_id: arg("recordId"),
+      spans: arg("spans"),
+      submitted: setSubmitted ? arg("submitted") : 0,
       revision: 1,
-      created_at: now,
-      updated_at: now,
+      created_at: arg("now"),
+      updated_at: arg("now"),
       metadata: null,
     })
     .onConflict((oc) =>
       oc.columns(["item_id", "annotator"]).doUpdateSet((eb) => ({
-        spans,
-        updated_at: now,
+        spans: arg("spans"),
+        updated_at: arg("now"),
         revision: eb("annotations.revision", "+", 1),
-        created_at: eb.fn.coalesce("annotations.created_at", eb.val(now)),
-        ...(submitted === undefined ? {} : { submitted }),
+        created_at: eb.fn.coalesce("annotations.created_at", eb.val(arg("now"))),
+        ...(setSubmitted ? { submitted: arg("submitted") } : {}),
       })),
     )
     .returning([
@@ -92,10 +125,15 @@ export async function saveAnnotation(
       "submitted",
       "revision",
       "updated_at",
-    ])
-    .executeTakeFirstOrThrow();
-  return { ok: true, annotation: toAnnotation(row) };
+    ]);
 }
+
+const upsertAnnotation = prepareQuery((db, arg: ArgOf<Omit<UpsertArgs, "submitted">>) =>
+  buildUpsert(db, arg as ArgOf<UpsertArgs>, false),
+);
+const upsertAnnotationSubmitted = prepareQuery((db, arg: ArgOf<UpsertArgs>) =>
+  buildUpsert(db, arg, true),
+);
 
 function toAnnotation(row: {
   item_id: string;

@@ -5,6 +5,7 @@ import type { Chain } from "../chains/types.js";
 import type { User } from "./accounts.js";
 import type { ItemTable } from "./database.js";
 import type { Store } from "./open.js";
+import { prepareQuery } from "./prepared.js";
 import type { ItemRecord } from "./records.js";
 
 /** A project with its item count. */
@@ -296,25 +297,36 @@ export async function getItem(store: Store, id: string): Promise<ItemTable | und
   return row && { ...row, position: Number(row.position) };
 }
 
+// admins see every item, annotators the items of projects they are assigned to
+const selectItem = prepareQuery<{ id: string }, ItemTable>((db, arg) =>
+  db.selectFrom("items").selectAll("items").where("items.id", "=", arg("id")),
+);
+const selectAssignedItem = prepareQuery<{ id: string; userId: string }, ItemTable>((db, arg) =>
+  db
+    .selectFrom("items")
+    .selectAll("items")
+    .where("items.id", "=", arg("id"))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("assignments")
+          .select("assignments.project_id")
+          .whereRef("assignments.project_id", "=", "items.project_id")
+          .where("assignments.user_id", "=", arg("userId")),
+      ),
+    ),
+);
+
 /** The item with id `id` when `user` may see it (admin, or assigned to its project). */
 export async function getItemForUser(
   store: Store,
   id: string,
   user: User,
 ): Promise<ItemTable | undefined> {
-  let query = store.db.selectFrom("items").selectAll("items").where("items.id", "=", id);
-  if (user.role !== "admin") {
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("assignments")
-          .select("assignments.project_id")
-          .whereRef("assignments.project_id", "=", "items.project_id")
-          .where("assignments.user_id", "=", user.id),
-      ),
-    );
-  }
-  const row = await query.executeTakeFirst();
+  const [row] =
+    user.role === "admin"
+      ? await selectItem(store, { id })
+      : await selectAssignedItem(store, { id, userId: user.id });
   return row && { ...row, position: Number(row.position) };
 }
 
