@@ -93,6 +93,14 @@ describe("redline train", () => {
     expect(g.stdout.trim().split(" ").length).toBeLessThanOrEqual(4);
   });
 
+  it("sends --prompt as plain text to a model whose tokenizer has no chat template", async () => {
+    // the bundled model was trained on plain-text prompts; greedy decoding names the planet
+    const prompt = "describe pubekark [ climate windy ; capital quorpaikes ]";
+    const g = await redline("generate", "--model", "models/base", "--prompt", prompt);
+    expect(g.code, g.stderr).toBe(0);
+    expect(g.stdout).toMatch(/^pubekark is a planet \./);
+  });
+
   it("exits 1 naming the file when the model directory is incomplete", async () => {
     const r = await redline(
       "train",

@@ -230,7 +230,7 @@ function registerGenerate(program: Command): void {
             return parsed.data;
           });
       } else {
-        prompts = [o.raw ? o.prompt : [{ role: "user", content: o.prompt }]];
+        prompts = [o.prompt];
       }
       const model = await loadModel(o.model).catch((err: Error) => {
         throw new DataError(err.message);
@@ -238,6 +238,11 @@ function registerGenerate(program: Command): void {
       const tokenizer = await loadTokenizer(o.model).catch((err: Error) => {
         throw new DataError(err.message);
       });
+      // a --prompt becomes a user message only where the tokenizer has a chat template;
+      // without one the model was trained on plain text and sees the prompt as it is
+      if (!o.prompts && !o.raw && tokenizer.chatTemplate) {
+        prompts = [[{ role: "user", content: o.prompt }]];
+      }
       checkTokenizerFits(model, tokenizer, `${o.model}/tokenizer.json`);
       const texts = prompts.map((p) =>
         o.raw && typeof p === "string" ? p : tokenizer.formatPrompt(p),
