@@ -37,6 +37,15 @@ describe("tokenizePairs", () => {
     expect(first).toBe(p.prompt.length - 1 + p.chosenStart);
     expect(b.targets[first]).toBe(p.chosen[p.chosenStart]);
   });
+
+  it("refuses a pair whose prompt has no tokens, since its first answer token has no position", () => {
+    const [pair] = chainPairs(1, 2);
+    expect(() =>
+      tokenizePairs([{ ...pair, prompt: "" }], tokenizer, { mask: "completion", maxLength: 64 }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[Error: pair c0:chain:0-1 has an empty prompt; a preference pair needs a prompt token to predict the answer from]`,
+    );
+  });
 });
 
 describe("planBatches", () => {

@@ -69,6 +69,12 @@ export function tokenizePairs(
       prompt = tokenizer.encodePrompt(promptText);
       promptCache.set(promptText, prompt);
     }
+    // completion token j is predicted at position |prompt| + j − 1, so one prompt token is needed
+    if (prompt.length === 0) {
+      throw new Error(
+        `${where}pair ${pair.id ?? i} has an empty prompt; a preference pair needs a prompt token to predict the answer from`,
+      );
+    }
     const withEos = (ids: number[]) => (eos === null ? ids : [...ids, eos]);
     const chosenBody = tokenizer.encodeIds(pair.chosen);
     const rejectedBody = tokenizer.encodeIds(pair.rejected);
