@@ -60,6 +60,12 @@ export async function trainDpo(
       config.data.evalFraction,
       config.training.seed,
     );
+    if (split.train.length === 0) {
+      const chains = new Set(split.held.map((p) => p.source_id ?? p.id)).size;
+      throw new Error(
+        `trainDpo: data.evalFraction ${config.data.evalFraction} holds out all ${chains} chains, leaving no training pairs; lower it, set it to 0, or pass data.eval`,
+      );
+    }
     pairs = split.train;
     evalPairs = split.held;
   }

@@ -105,6 +105,11 @@ export async function trainSft(
   if (!options.evalExamples && !config.data.eval && config.data.evalFraction > 0) {
     const keyed = examples.map((e, i) => ({ e, k: String(i) }));
     const split = splitByGroup(keyed, (x) => x.k, config.data.evalFraction, config.training.seed);
+    if (split.train.length === 0) {
+      throw new Error(
+        `trainSft: data.evalFraction ${config.data.evalFraction} holds out all ${split.held.length} examples, leaving none to train on; lower it, set it to 0, or pass data.eval`,
+      );
+    }
     examples = split.train.map((x) => x.e);
     evalExamples = split.held.map((x) => x.e);
   }

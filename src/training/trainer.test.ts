@@ -123,6 +123,18 @@ describe("trainDpo", () => {
       trainDpo({}, { model: small, tokenizer, pairs: chainPairs(1, 2) }),
     ).rejects.toThrow(/tokenizer has 20 tokens but the model's vocab_size is 10/);
   });
+
+  it("refuses an eval split that holds out every chain, leaving nothing to train on", async () => {
+    const base = createModel(spec, 4);
+    const config = { data: { evalFraction: 0.5 } };
+    await expect(
+      trainDpo(config, { model: base, tokenizer, pairs: chainPairs(1, 3) }),
+    ).rejects.toThrow(/data.evalFraction 0.5 holds out all 1 chains/);
+    const examples = [{ prompt: "the cat", response: "sat on the mat ." }];
+    await expect(trainSft(config, { model: base, tokenizer, examples })).rejects.toThrow(
+      /data.evalFraction 0.5 holds out all 1 examples/,
+    );
+  });
 });
 
 describe("trainDpo bookkeeping", () => {
