@@ -5,7 +5,7 @@ import { once } from "node:events";
 import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
-import type { z } from "zod";
+import { z } from "zod";
 import { type AllowedKeys, formatProblem, type Problem, problemsFromZod } from "./problems.js";
 
 /** One line of a text file with its 1-based number. */
@@ -185,8 +185,9 @@ export async function* readJsonl<T>(
 ): AsyncGenerator<T> {
   const report = options.report ?? { lines: 0, valid: 0, skipped: 0 };
   const lines = typeof source === "string" ? readLines(source) : source;
+  const allowedKeys = topLevelKeys(schema);
   for await (const input of lines) {
-    const parsed = parseJsonLine(schema, input);
+    const parsed = parseJsonLine(schema, input, allowedKeys);
     if (parsed === undefined) continue;
     report.lines++;
     if (parsed.problems === undefined) {
@@ -199,4 +200,11 @@ export async function* readJsonl<T>(
     const first = formatProblem(parsed.problems[0], options.file);
     options.logger?.warn(`skipped ${options.what ?? "line"}: ${first}`);
   }
+}
+
+/** The fields of an object schema at the top level of a line, for "unknown field" messages. */
+function topLevelKeys(schema: z.ZodType): AllowedKeys | undefined {
+  if (!(schema instanceof z.ZodObject)) return undefined;
+  const keys = Object.keys(schema.shape);
+  return (path) => (path.length === 0 ? keys : undefined);
 }

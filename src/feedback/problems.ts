@@ -87,13 +87,12 @@ export function problemsFromZod(
       case "unrecognized_keys": {
         const allowed = allowedKeys?.(path);
         const hint = allowed ? `; allowed fields here are ${allowed.join(", ")}` : "";
+        // only a format with a top-level metadata field has a place for free data
+        const free = allowedKeys?.([])?.includes("metadata")
+          ? '; put free data under "metadata"'
+          : "";
         for (const key of issue.keys) {
-          out.push(
-            at("unknown_field", `unknown field "${key}"${hint}; put free data under "metadata"`, [
-              ...path,
-              key,
-            ]),
-          );
+          out.push(at("unknown_field", `unknown field "${key}"${hint}${free}`, [...path, key]));
         }
         break;
       }

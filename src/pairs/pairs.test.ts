@@ -205,4 +205,23 @@ describe("writePairs with the ab strategy", () => {
       ]
     `);
   });
+
+  it("does not tell a judgment with an unknown field to use metadata, which judgments lack", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "fb.jsonl"), JSON.stringify(answers("p", [undefined])[0]));
+    writeFileSync(join(dir, "ab.jsonl"), '{"chosen_id":"p-0","rejected_id":"p-1","note":"x"}\n');
+    const warnings: string[] = [];
+    await writePairs({
+      input: join(dir, "fb.jsonl"),
+      output: join(dir, "pairs.jsonl"),
+      strategy: "ab",
+      judgments: join(dir, "ab.jsonl"),
+      logger: { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} },
+    });
+    expect(warnings.map((w) => w.replace(dir, "<dir>"))).toMatchInlineSnapshot(`
+      [
+        "skipped judgment: <dir>/ab.jsonl:1: note: unknown field "note"; allowed fields here are chosen_id, rejected_id, annotator, comment (unknown_field)",
+      ]
+    `);
+  });
 });
