@@ -10,6 +10,8 @@ import type { PreferencePair } from "../pairs/types.js";
 export interface SftExample {
   prompt: Prompt;
   response: string;
+  /** named in errors; `<file>:<line>` when read from a file */
+  id?: string;
 }
 
 async function readJsonl(file: string, what: string): Promise<{ line: number; value: unknown }[]> {
@@ -75,7 +77,7 @@ export async function readSftFile(file: string): Promise<SftExample[]> {
     if (typeof response !== "string") {
       throw new Error(`${file}:${line}: needs a string "response" (or "completion" / "chosen")`);
     }
-    return { prompt: r.prompt as Prompt, response };
+    return { prompt: r.prompt as Prompt, response, id: `${file}:${line}` };
   });
 }
 

@@ -37,12 +37,12 @@ function tokenizeExamples(
     const ids = [...prompt, ...response];
     if (ids.length > maxLength) {
       throw new Error(
-        `${source}: example ${i + 1} is ${ids.length} tokens, over the limit of ${maxLength}; raise data.maxLength (up to the model's context) or shorten it`,
+        `${source}: example ${e.id ?? i + 1} is ${ids.length} tokens, over the limit of ${maxLength}; raise data.maxLength (up to the model's context) or shorten it`,
       );
     }
     if (prompt.length === 0) {
       throw new Error(
-        `${source}: example ${i + 1} has an empty prompt; SFT needs a prompt token to predict from`,
+        `${source}: example ${e.id ?? i + 1} has an empty prompt; SFT needs a prompt token to predict from`,
       );
     }
     return { ids, responseStart: prompt.length };

@@ -2,7 +2,7 @@
 // an interrupted and resumed run matches an uninterrupted one, and bad input fails early.
 
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -190,6 +190,17 @@ describe("trainDpo bookkeeping", () => {
 });
 
 describe("trainSft", () => {
+  it("names the file line of an over-long record, whatever the split and blank lines", async () => {
+    const file = join(dir, "sft-long.jsonl");
+    const short = JSON.stringify({ prompt: "the cat", response: "sat on the mat ." });
+    const long = JSON.stringify({ prompt: "the cat", response: Array(40).fill("cat").join(" ") });
+    await writeFile(file, `${short}\n\n${short}\n${long}\n`);
+    const base = createModel(spec, 5);
+    await expect(
+      trainSft({ data: { train: file, evalFraction: 0.3 } }, { model: base, tokenizer }),
+    ).rejects.toThrow(`example ${file}:4 is`);
+  });
+
   it("lowers the response loss", async () => {
     const base = createModel(spec, 5);
     const examples = chainPairs(3, 2).map((p) => ({ prompt: p.prompt, response: p.chosen }));
