@@ -18,6 +18,16 @@ describe("readLines", () => {
       { line: 3, text: '{"b":"x\\r\\ny"}' },
     ]);
   });
+
+  it("refuses a file that is not UTF-8 and names the line, instead of reading U+FFFD", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "redline-jsonl-")), "latin1.jsonl");
+    writeFileSync(path, Buffer.from('{"a":"ok"}\n{"b":"caf\xe9"}\n', "latin1"));
+    const read = async () => {
+      for await (const _ of readLines(path)) {
+      }
+    };
+    await expect(read()).rejects.toThrow(/line 2 is not UTF-8/);
+  });
 });
 
 describe("createJsonlWriter", () => {

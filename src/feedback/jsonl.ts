@@ -5,6 +5,7 @@ import { once } from "node:events";
 import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
 import { z } from "zod";
 import { type AllowedKeys, formatProblem, type Problem, problemsFromZod } from "./problems.js";
 
@@ -18,7 +19,10 @@ export interface NumberedLine {
 export async function* readLines(
   source: string | NodeJS.ReadableStream,
 ): AsyncGenerator<NumberedLine> {
-  const input = typeof source === "string" ? createReadStream(source, "utf8") : source;
+  const input =
+    typeof source === "string"
+      ? Readable.from(decodeUtf8(createReadStream(source), source))
+      : source;
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
   try {
@@ -29,6 +33,41 @@ export async function* readLines(
     }
   } finally {
     lines.close();
+  }
+}
+
+/**
+ * The text of a UTF-8 byte stream. Bytes that are not UTF-8 (a Latin-1 or cp1252 file) throw,
+ * naming the line, rather than turning into U+FFFD that would pass validation and reach training.
+ */
+async function* decodeUtf8(bytes: AsyncIterable<Uint8Array>, name: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  let line = 1;
+  const fail = (chunk: Uint8Array): never => {
+    // the bad byte's line: count the line breaks in front of it in this chunk
+    const lenient = new TextDecoder("utf-8", { ignoreBOM: true }).decode(chunk);
+    const before = lenient.slice(0, Math.max(0, lenient.indexOf("\uFFFD")));
+    line += before.split("\n").length - 1;
+    throw new Error(
+      `readLines: ${name}: line ${line} is not UTF-8; convert the file to UTF-8 ` +
+        "(for instance with iconv -f latin1 -t utf-8)",
+    );
+  };
+  for await (const chunk of bytes) {
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+    } catch {
+      return fail(chunk);
+    }
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) line++;
+    yield text;
+  }
+  try {
+    const rest = decoder.decode();
+    if (rest !== "") yield rest;
+  } catch {
+    fail(new Uint8Array([0xff]));
   }
 }
 
