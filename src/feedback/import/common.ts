@@ -55,14 +55,16 @@ export function readJsonDocument(path: string, key?: string): unknown[] {
     if (Array.isArray(inner)) return inner;
     return [json];
   }
+  // number the lines before skipping blank ones, so a message names the file's own line
   return text
     .split(/\r?\n/)
-    .filter((l) => l.trim() !== "")
-    .map((l, i) => {
+    .map((l, i) => ({ l, n: i + 1 }))
+    .filter(({ l }) => l.trim() !== "")
+    .map(({ l, n }) => {
       try {
         return JSON.parse(l);
       } catch {
-        throw new Error(`${path}:${i + 1} is not valid JSON; pass a JSON array or JSONL export`);
+        throw new Error(`${path}:${n} is not valid JSON; pass a JSON array or JSONL export`);
       }
     });
 }

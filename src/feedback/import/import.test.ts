@@ -254,6 +254,15 @@ describe("importFile", () => {
     const lines = readFileSync(join(dir, "out.jsonl"), "utf8").trim().split("\n");
     expect(JSON.parse(lines[0]).id).toBe("41-7");
   });
+
+  it("names the file's own line number for a bad JSONL line after blank lines", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "redline-import-"));
+    const input = join(dir, "export.jsonl");
+    writeFileSync(input, '{"id":"a"}\n\n{"id":"b"}\n{"id":\n');
+    await expect(
+      importFile({ input, output: join(dir, "out.jsonl"), from: "argilla" }),
+    ).rejects.toThrow(`${input}:4 is not valid JSON`);
+  });
 });
 
 describe("import adapters on arbitrary JSON", () => {
