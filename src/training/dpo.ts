@@ -2,7 +2,7 @@
 // reference log-probs once (cached), then chain-aware batches through the shared loop.
 import { dirname, join } from "node:path";
 import { np, tree } from "../engine/index.js";
-import { loadModel } from "../model/io.js";
+import { checkTokenizerFits, loadModel } from "../model/io.js";
 import type { Model } from "../model/model.js";
 import type { Params } from "../model/params.js";
 import type { Tokenizer } from "../model/tokenizer.js";
@@ -80,6 +80,13 @@ export async function trainDpo(
   const reference =
     options.reference ??
     (config.model.reference ? await loadModel(config.model.reference) : setup.start);
+  const referenceName = `trainDpo: reference ${config.model.reference ?? "model"}`;
+  checkTokenizerFits(reference, tokenizer, referenceName);
+  if (reference.config.maxPositions < setup.maxLength) {
+    throw new Error(
+      `${referenceName}: context length ${reference.config.maxPositions} is shorter than data.maxLength ${setup.maxLength}; lower data.maxLength or use a reference with the policy's context`,
+    );
+  }
   const cacheDir =
     config.output.refCache ??
     (config.output.dir ? join(dirname(config.output.dir), ".ref-cache") : undefined);

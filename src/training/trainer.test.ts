@@ -124,6 +124,19 @@ describe("trainDpo", () => {
     ).rejects.toThrow(/tokenizer has 20 tokens but the model's vocab_size is 10/);
   });
 
+  it("refuses a reference model that cannot read the tokenizer's ids or the sequences", async () => {
+    const base = createModel(spec, 4);
+    const pairs = chainPairs(1, 2);
+    const narrow = createModel({ ...spec, vocabSize: 10 }, 1);
+    await expect(
+      trainDpo({}, { model: base, tokenizer, pairs, reference: narrow }),
+    ).rejects.toThrow(/reference.*tokenizer has 20 tokens but the model's vocab_size is 10/);
+    const short = createModel({ ...spec, maxPositions: 8 }, 1);
+    await expect(trainDpo({}, { model: base, tokenizer, pairs, reference: short })).rejects.toThrow(
+      /reference.*context length 8.*data.maxLength 32/,
+    );
+  });
+
   it("refuses an eval split that holds out every chain, leaving nothing to train on", async () => {
     const base = createModel(spec, 4);
     const config = { data: { evalFraction: 0.5 } };
