@@ -40,6 +40,19 @@ describe("mapOrdered", () => {
     await expect(run()).rejects.toThrow("boom at 2");
     expect(out).toEqual([0, 1]);
   });
+
+  it("yields every item read before the source fails, whatever the concurrency", async () => {
+    async function* source() {
+      yield* [0, 1, 2];
+      throw new Error("bad record at 3");
+    }
+    const out: number[] = [];
+    const run = async () => {
+      for await (const v of mapOrdered(source(), 4, async (i: number) => i)) out.push(v);
+    };
+    await expect(run()).rejects.toThrow("bad record at 3");
+    expect(out).toEqual([0, 1, 2]);
+  });
 });
 
 describe("writeChains", () => {

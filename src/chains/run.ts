@@ -98,9 +98,19 @@ export async function* mapOrdered<T, R>(
   const iterator = source[Symbol.asyncIterator]();
   const pending: Promise<R>[] = [];
   let exhausted = false;
+  // a source failure (a bad record under --strict) waits until the items read before it are
+  // yielded, so the output does not depend on how far ahead the source was read
+  let sourceError: { error: unknown } | undefined;
   const fill = async () => {
     while (!exhausted && pending.length < concurrency) {
-      const next = await iterator.next();
+      let next: IteratorResult<T>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        sourceError = { error };
+        exhausted = true;
+        break;
+      }
       if (next.done) exhausted = true;
       else {
         const p = fn(next.value);
@@ -117,6 +127,7 @@ export async function* mapOrdered<T, R>(
       yield result;
       await fill();
     }
+    if (sourceError) throw sourceError.error;
   } finally {
     if (!exhausted) await iterator.return?.();
   }
