@@ -23,10 +23,12 @@ export function clearReferenceMemory(): void {
   memory.clear();
 }
 
-/** A content hash of a model's parameters and config, naming its cache entries. */
+/** A content hash of a model's parameters, dtype and config, naming its cache entries. */
 export async function modelFingerprint(model: Model): Promise<string> {
   const h = createHash("sha256");
-  h.update(JSON.stringify({ ...model.config, hf: undefined }));
+  // the dtype too: float32 and float64 passes over the same weights give different log-probs
+  const dtype = Object.values(model.params)[0]?.dtype;
+  h.update(JSON.stringify({ ...model.config, hf: undefined, dtype }));
   for (const name of Object.keys(model.params).sort()) {
     const data = (await model.params[name].ref.astype(np.float32).data()) as Float32Array;
     h.update(name);
