@@ -179,6 +179,14 @@ describe("redline data path", () => {
     expect(exported.stderr).toContain("30 rows written as trl");
   });
 
+  it("says that --strategy ab reads feedback records when it is given a chains file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "redline-cli-"));
+    const chains = join(dir, "chains.jsonl");
+    await inProcess("chains", "examples/feedback.jsonl", "-o", chains, "--quiet");
+    const run = await inProcess("pairs", chains, "-o", join(dir, "ab.jsonl"), "--strategy", "ab");
+    expect(run.stderr).toContain(`no line of ${chains} is a usable feedback record`);
+  });
+
   it("prints the JSON Schema and imports the Label Studio example", async () => {
     const dir = mkdtempSync(join(tmpdir(), "redline-cli-"));
     const schema = await inProcess("schema");

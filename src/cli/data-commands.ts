@@ -273,10 +273,13 @@ function registerPairs(program: Command): void {
           logger,
         }),
       );
-      if (s.input.valid === 0 && s.input.skipped > 0 && options.strategy !== "ab") {
+      if (s.input.valid === 0 && s.input.skipped > 0) {
         logger.warn(
-          `no line of ${input} is a chain; pairs reads the output of \`redline chains\` ` +
-            "(or feedback records with --strategy ab)",
+          options.strategy === "ab"
+            ? `no line of ${input} is a usable feedback record; --strategy ab reads feedback records ` +
+                "(the input of `redline chains`), not chains"
+            : `no line of ${input} is a chain; pairs reads the output of \`redline chains\` ` +
+                "(or feedback records with --strategy ab)",
         );
       }
       logger.info(
