@@ -204,7 +204,16 @@ export async function evaluatePairs(
     },
     settings,
   );
-  const loss = (await losses.mean().data())[0];
+  let loss = (await losses.mean().data())[0];
+
+  // the RPO term, as in training: α times the mean per-token NLL of the counted chosen tokens
+  if (settings.rpoAlpha > 0) {
+    let nll = 0;
+    pairs.forEach((p, i) => {
+      nll -= policy.chosen[i] / Math.max(1, p.chosen.length - p.chosenStart);
+    });
+    loss += (settings.rpoAlpha * nll) / Math.max(1, pairs.length);
+  }
   return {
     loss,
     ...preferenceMetrics(policy.chosen, policy.rejected, ref.chosen, ref.rejected, settings.beta),

@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../engine/index.js";
 import { createModel } from "../model/model.js";
 import { downloadParams } from "../model/params.js";
-import { trainDpo } from "./dpo.js";
+import { tokenizePairs } from "./batching.js";
+import { evaluatePairs, trainDpo } from "./dpo.js";
 import { chainPairs, toyTokenizer } from "./fixtures.test-util.js";
-import { clearReferenceMemory } from "./reference.js";
+import { clearReferenceMemory, computePairLogps } from "./reference.js";
 import { trainSft } from "./sft.js";
 
 let dir: string;
@@ -151,6 +152,18 @@ describe("trainDpo", () => {
 });
 
 describe("trainDpo bookkeeping", () => {
+  it("counts the RPO term in the eval loss as the training loss does", async () => {
+    const model = createModel(spec, 6);
+    const pairs = tokenizePairs(chainPairs(2, 3), tokenizer, { mask: "edit", maxLength: 32 });
+    const options = { batchSize: 4, padId: tokenizer.padTokenId };
+    const ref = await computePairLogps(model, pairs, options);
+    const settings = { type: "sigmoid" as const, beta: 0.1, labelSmoothing: 0, rpoAlpha: 0.5 };
+    const { loss } = await evaluatePairs(model, pairs, ref, settings, options);
+    const nll = pairs.map((p, i) => -ref.chosen[i] / (p.chosen.length - p.chosenStart));
+    const expected = Math.log(2) + 0.5 * (nll.reduce((a, x) => a + x, 0) / pairs.length);
+    expect(loss).toBeCloseTo(expected, 4);
+  });
+
   it("gives the same step loss and gradient norm with accumulation as with one big batch", async () => {
     const base = createModel(spec, 6);
     const pairs = chainPairs(2, 3);
