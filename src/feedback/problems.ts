@@ -105,7 +105,8 @@ export function problemsFromZod(
           ? "a whole number (a code-point offset)"
           : issue.expected === "int"
             ? "an integer"
-            : articled(issue.expected);
+            : // zod says "record" for a JSON object with free keys (metadata)
+              articled(issue.expected === "record" ? "object" : issue.expected);
         out.push(
           at(
             "invalid_type",

@@ -75,6 +75,15 @@ describe("validateFeedbackLines", () => {
     `);
   });
 
+  it("asks for an object, in JSON's words, when metadata is not one", async () => {
+    const record = { ...base, spans: [], metadata: [1] };
+    expect(await problemsOf(record)).toMatchInlineSnapshot(`
+      [
+        "line 1: metadata: expected an object, got a list ([1]) (invalid_type)",
+      ]
+    `);
+  });
+
   it("lists unknown fields with the allowed ones", async () => {
     const record = { ...base, score: 3, spans: [{ start: 0, end: 1, label: "liked", note: "x" }] };
     expect(await problemsOf(record)).toMatchInlineSnapshot(`
