@@ -86,7 +86,7 @@ export function tokenizePairs(
     ] as const) {
       if (prompt.length + ids.length > options.maxLength) {
         throw new Error(
-          `${where}pair ${pair.id ?? i} (${side}) is ${prompt.length + ids.length} tokens, over the limit of ${options.maxLength}; raise data.maxLength (up to the model's context) or drop long pairs`,
+          `${where}pair ${pair.id ?? i} (${side}) is ${prompt.length + ids.length} tokens, over the limit of ${options.maxLength}; drop long pairs, or raise data.maxLength if it is below the model's context (max_position_embeddings in config.json)`,
         );
       }
     }

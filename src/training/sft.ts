@@ -37,7 +37,7 @@ function tokenizeExamples(
     const ids = [...prompt, ...response];
     if (ids.length > maxLength) {
       throw new Error(
-        `${source}: example ${e.id ?? i + 1} is ${ids.length} tokens, over the limit of ${maxLength}; raise data.maxLength (up to the model's context) or shorten it`,
+        `${source}: example ${e.id ?? i + 1} is ${ids.length} tokens, over the limit of ${maxLength}; shorten it, or raise data.maxLength if it is below the model's context (max_position_embeddings in config.json)`,
       );
     }
     if (prompt.length === 0) {
