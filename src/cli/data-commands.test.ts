@@ -179,6 +179,22 @@ describe("redline data path", () => {
     expect(exported.stderr).toContain("30 rows written as trl");
   });
 
+  it("refuses --judgments without --strategy ab rather than ignoring it (exit 2)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "redline-cli-"));
+    const judgments = join(dir, "j.jsonl");
+    writeFileSync(judgments, '{"chosen_id":"a","rejected_id":"b"}\n');
+    const run = await inProcess(
+      "pairs",
+      "examples/feedback.jsonl",
+      "-o",
+      join(dir, "p.jsonl"),
+      "--judgments",
+      judgments,
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--judgments needs --strategy ab");
+  });
+
   it("says that --strategy ab reads feedback records when it is given a chains file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "redline-cli-"));
     const chains = join(dir, "chains.jsonl");

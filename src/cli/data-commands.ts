@@ -260,6 +260,12 @@ function registerPairs(program: Command): void {
     .action(async (input: string, options: Record<string, unknown>) => {
       requireFile(input, "input file");
       const judgments = options.judgments as string | undefined;
+      if (judgments !== undefined && options.strategy !== "ab") {
+        throw new UsageError(
+          `--judgments needs --strategy ab (got --strategy ${String(options.strategy)}); ` +
+            "judgments pair whole responses of a feedback file",
+        );
+      }
       if (judgments !== undefined) requireFile(judgments, "judgments file");
       const logger = loggerFor(options);
       const s = await asDataStep(() =>
