@@ -195,8 +195,9 @@ function pastEndMessage(offset: number, response: string, n: number): string {
       ? ` (it is ${response.length} UTF-16 units long: offsets taken from JavaScript string ` +
         "indices must be converted to code points)"
       : "";
+  const points = n === 1 ? "1 code point" : `${n} code points`;
   return (
-    `${offset} is past the end of the response, which has ${n} code points${hint}; offsets ` +
+    `${offset} is past the end of the response, which has ${points}${hint}; offsets ` +
     "count Unicode code points and are end-exclusive, as Python slices"
   );
 }

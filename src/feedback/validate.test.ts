@@ -94,6 +94,11 @@ describe("validateFeedbackLines", () => {
     `);
   });
 
+  it("says 1 code point, not 1 code points, for a one-character response", async () => {
+    const record = { ...base, response: "x", spans: [{ start: 0, end: 2, label: "liked" }] };
+    expect((await problemsOf(record))[0]).toContain("which has 1 code point;");
+  });
+
   it("reports offsets past the end, with a hint when they look like UTF-16 indices", async () => {
     const record = {
       ...base,
