@@ -1,6 +1,6 @@
 // The data-path subcommands end to end: a few runs of the real `redline` process for exit codes
 // and stack-free messages, the rest in-process (same commands, captured output) to stay fast.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -136,6 +136,30 @@ describe("redline chains", () => {
     expect(strict.stderr).toContain(`${garbage}:1: is not valid JSON`);
     expect(strict.stderr).toContain("stopped at the first bad record (--strict)");
     noStack(lenient.stderr + strict.stderr);
+  });
+
+  it("exits 0 without a message when the reader of its stdout stops early", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "src/cli/main.ts",
+        "chains",
+        "examples/planets-feedback.jsonl",
+        "-o",
+        "-",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += String(d);
+    });
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).not.toMatch(/EPIPE/);
+    expect(code).toBe(0);
   });
 
   it("names the known revisers for an unknown one (exit 2)", async () => {

@@ -16,6 +16,12 @@ const program = new Command()
 
 registerCommands(program);
 
+// a reader that stops early (`redline chains … -o - | head`) is not an error
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
