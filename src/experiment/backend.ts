@@ -3,7 +3,7 @@
 // learning-curve points taken from the live policy every `evalEvery` steps.
 import type { Logger } from "../common/logger.js";
 import { initEngine } from "../engine/index.js";
-import { generateTokens } from "../model/generate.js";
+import { generate } from "../model/generate.js";
 import { loadModel } from "../model/io.js";
 import { disposeModel, type Model } from "../model/model.js";
 import { countParams } from "../model/params.js";
@@ -33,20 +33,17 @@ export async function createTrainerBackend(
   const c = base.config;
   const quiet = warningsOnly(options.logger);
 
-  // token-level generation with the prompt already formatted, decoded without the EOS
   const sampler =
     (model: Model): Sampler =>
     async (prompts, seed) => {
-      const ids = prompts.map((p) => tokenizer.encodePrompt(tokenizer.formatPrompt(p)));
-      const out = await generateTokens(model, ids, {
+      const texts = prompts.map((p) => tokenizer.formatPrompt(p));
+      const out = await generate(model, tokenizer, texts, {
         maxNewTokens: options.config.maxNewTokens,
         temperature: options.config.temperature,
         seed,
         batchSize: options.sampleBatch ?? 64,
-        eosTokenId: tokenizer.eosTokenId,
-        padTokenId: tokenizer.padTokenId,
       });
-      return out.map((g) => tokenizer.decode(g.tokens.filter((t) => t !== g.eos)));
+      return out.map((g) => g.text);
     };
   const scorer =
     (model: Model): PairScorer =>
